@@ -1,0 +1,103 @@
+/**
+ * The resolved configuration: what the schema produces from user input after validation, defaults and
+ * `%(name)s` expansion. Everything here is frozen and fully defaulted; nothing downstream reads raw input.
+ * @module
+ */
+
+/** `autorestart`: `true` (always), `false` (never) or `'unexpected'` (when the exit code is not in exitcodes). */
+export type AutoRestart = boolean | 'unexpected';
+
+/** A log file setting after resolution: a path, `'AUTO'` (a file in childlogdir) or `null` (NONE). */
+export type LogfileSetting = string | 'AUTO' | null;
+
+/** One channel's log options (stdout or stderr), resolved. */
+export interface ChannelLogConfig {
+  /** Resolved `*_logfile`: path, `'AUTO'`, or `null` for NONE. */
+  readonly logfile: LogfileSetting;
+  /** Bytes; 0 = never rotate. */
+  readonly logfileMaxbytes: number;
+  /** Number of rotated backups to keep; 0 = keep none. */
+  readonly logfileBackups: number;
+  /** Bytes; 0 = capture mode off. */
+  readonly captureMaxbytes: number;
+  /** Emit PROCESS_LOG_* events. */
+  readonly eventsEnabled: boolean;
+  /** Send lines to syslog. */
+  readonly syslog: boolean;
+}
+
+/** One process, resolved from a `[program:x]` (one per `process_num`). */
+export interface ProcessConfig {
+  /** The process name: `process_name` expanded for this process_num. */
+  readonly name: string;
+  /** The program (section) name it came from. */
+  readonly programName: string;
+  /** The group it belongs to: the program name, or the `groups` entry listing it. */
+  readonly groupName: string;
+  /** This process's `process_num`. */
+  readonly processNum: number;
+  /** `command` after expansion: a string (split like a POSIX shell, at spawn) or an argv array (not split). */
+  readonly command: string | readonly string[];
+  readonly priority: number;
+  readonly autostart: boolean;
+  readonly autorestart: AutoRestart;
+  /** Seconds. */
+  readonly startsecs: number;
+  readonly startretries: number;
+  readonly exitcodes: readonly number[];
+  /** Signal number (Linux numbering). */
+  readonly stopsignal: number;
+  /** Seconds. */
+  readonly stopwaitsecs: number;
+  readonly stopasgroup: boolean;
+  readonly killasgroup: boolean;
+  /** User name or numeric uid as configured, or null. */
+  readonly user: string | null;
+  /** Working directory, or null to inherit the host's. */
+  readonly directory: string | null;
+  /** File mode creation mask, or null to inherit. */
+  readonly umask: number | null;
+  /** `redirect_stderr`. */
+  readonly redirectStderr: boolean;
+  /** stdout log options. */
+  readonly stdout: ChannelLogConfig;
+  /** stderr log options (`logfile` is null when redirectStderr). */
+  readonly stderr: ChannelLogConfig;
+  /**
+   * The merged environment to overlay on the host's: the supervisor's `environment` first, the program's on
+   * top (values expanded). The SUPERVISOR_* variables are added at spawn, below these.
+   */
+  readonly environment: Readonly<Record<string, string>>;
+  /** `serverurl`, or null for AUTO/unset (use the supervisor's). */
+  readonly serverurl: string | null;
+}
+
+/** A group of processes: one program's processes, or a `groups` entry (supervisord's `[group:x]`). */
+export interface GroupConfig {
+  readonly name: string;
+  readonly priority: number;
+  /** `'program'` for a homogeneous group made by one program, `'group'` for a `groups` entry. */
+  readonly kind: 'program' | 'group';
+  /** The programs it was made from, in order. */
+  readonly programs: readonly string[];
+  /** Its processes, in supervisord's order. */
+  readonly processes: readonly ProcessConfig[];
+}
+
+/** The whole configuration, resolved. */
+export interface ResolvedConfig {
+  /** `identifier`; default `'supervisor'`. */
+  readonly identifier: string;
+  /** `childlogdir`; default the OS temporary directory. */
+  readonly childlogdir: string;
+  /** `nocleanup`; default false. */
+  readonly nocleanup: boolean;
+  /** `[supervisord] environment` (already merged into each process's environment). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** `strip_ansi`; default false. */
+  readonly stripAnsi: boolean;
+  /** The supervisor's own server URL exported to children as SUPERVISOR_SERVER_URL, or null. */
+  readonly serverurl: string | null;
+  /** Groups sorted by (priority, name), as supervisord sorts them. */
+  readonly groups: readonly GroupConfig[];
+}
