@@ -1,0 +1,96 @@
+/**
+ * The time seam. Processes read time and set timers only through a {@link Clock}, so tests can drive
+ * startsecs, backoff and stop escalation exactly with a {@link ManualClock}.
+ * @module
+ */
+
+/** An opaque timer handle returned by {@link Clock.setTimer}. */
+export type TimerHandle = { readonly __timer: unique symbol } | object;
+
+/** Where time comes from. */
+export interface Clock {
+  /** Monotonic milliseconds, for durations. */
+  now(): number;
+  /** Wall-clock milliseconds since the epoch, for reports. */
+  wall(): number;
+  /** Calls `fn` once after `ms` milliseconds. */
+  setTimer(ms: number, fn: () => void): TimerHandle;
+  /** Cancels a timer; a no-op for one that already fired. */
+  clearTimer(handle: TimerHandle): void;
+}
+
+/** The real clock: `performance.now()`, `Date.now()` and Node timers. */
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  wall: () => Date.now(),
+  setTimer: (ms, fn) => setTimeout(fn, ms),
+  clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+interface ManualTimer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/**
+ * A clock that moves only when told to. Timers fire in deadline order (ties in creation order) during
+ * {@link ManualClock.advance}.
+ * @example
+ * ```ts
+ * const clock = new ManualClock();
+ * const sup = new Supervisor(config, { clock, spawner });
+ * clock.advance(1000); // startsecs elapse: STARTING becomes RUNNING
+ * ```
+ */
+export class ManualClock implements Clock {
+  #now: number;
+  #wallOffset: number;
+  #seq = 0;
+  #timers = new Set<ManualTimer>();
+
+  /** @param start - initial monotonic time in ms; @param wallStart - initial wall-clock time in ms. */
+  constructor(start = 1_000_000, wallStart = Date.UTC(2026, 0, 1)) {
+    this.#now = start;
+    this.#wallOffset = wallStart - start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  wall(): number {
+    return this.#now + this.#wallOffset;
+  }
+
+  setTimer(ms: number, fn: () => void): TimerHandle {
+    const t: ManualTimer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn };
+    this.#timers.add(t);
+    return t;
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    this.#timers.delete(handle as ManualTimer);
+  }
+
+  /** Number of timers waiting to fire. */
+  get pending(): number {
+    return this.#timers.size;
+  }
+
+  /** Moves time forward by `ms`, firing every timer that falls due, in order. */
+  advance(ms: number): void {
+    const target = this.#now + ms;
+    for (;;) {
+      let next: ManualTimer | undefined;
+      for (const t of this.#timers) {
+        if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
+      }
+      if (!next) break;
+      this.#timers.delete(next);
+      this.#now = Math.max(this.#now, next.at);
+      next.fn();
+    }
+    this.#now = target;
+  }
+}

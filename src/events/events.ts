@@ -1,0 +1,181 @@
+/**
+ * Event objects. Each has a `type` (supervisord's event type name), camelCase fields, and `serialize()`,
+ * which returns exactly the payload supervisord sends an event listener (`supervisor/events.py payload()`).
+ * @module
+ */
+import type { ProcessStateName } from '../states.js';
+
+/** Renders output bytes as supervisord does: UTF-8 text, or `Undecodable: <repr>` when not valid UTF-8. */
+export function decodeData(data: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return `Undecodable: ${pythonBytesRepr(data)}`;
+  }
+}
+
+function pythonBytesRepr(data: Uint8Array): string {
+  let out = "b'";
+  for (const b of data) {
+    if (b === 0x5c) out += '\\\\';
+    else if (b === 0x27) out += "\\'";
+    else if (b === 0x0a) out += '\\n';
+    else if (b === 0x0d) out += '\\r';
+    else if (b === 0x09) out += '\\t';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return `${out}'`;
+}
+
+/** The process state event type names. */
+export type ProcessStateEventType = `PROCESS_STATE_${ProcessStateName}`;
+
+/**
+ * A process changed state (PROCESS_STATE_*).
+ * @example
+ * ```ts
+ * sup.on('PROCESS_STATE_EXITED', (e) => console.log(e.processName, e.expected, e.pid));
+ * ```
+ */
+export class ProcessStateEvent {
+  readonly type: ProcessStateEventType;
+  /** The new state. */
+  readonly state: ProcessStateName;
+  readonly processName: string;
+  readonly groupName: string;
+  readonly fromState: ProcessStateName;
+  /** STARTING and BACKOFF: the retry counter (supervisord's `backoff`). */
+  readonly tries: number | undefined;
+  /** EXITED: whether the exit code was in exitcodes. */
+  readonly expected: boolean | undefined;
+  /** RUNNING, STOPPING, STOPPED, EXITED: the child's pid. */
+  readonly pid: number | undefined;
+
+  constructor(init: {
+    state: ProcessStateName;
+    processName: string;
+    groupName: string;
+    fromState: ProcessStateName;
+    tries: number;
+    expected: boolean;
+    pid: number;
+  }) {
+    this.state = init.state;
+    this.type = `PROCESS_STATE_${init.state}`;
+    this.processName = init.processName;
+    this.groupName = init.groupName;
+    this.fromState = init.fromState;
+    const s = init.state;
+    this.tries = s === 'STARTING' || s === 'BACKOFF' ? init.tries : undefined;
+    this.expected = s === 'EXITED' ? init.expected : undefined;
+    this.pid = s === 'RUNNING' || s === 'STOPPING' || s === 'STOPPED' || s === 'EXITED' ? init.pid : undefined;
+  }
+
+  /** supervisord's payload: no trailing newline. */
+  serialize(): string {
+    let out = `processname:${this.processName} groupname:${this.groupName} from_state:${this.fromState}`;
+    if (this.tries !== undefined) out += ` tries:${this.tries}`;
+    if (this.expected !== undefined) out += ` expected:${this.expected ? 1 : 0}`;
+    if (this.pid !== undefined) out += ` pid:${this.pid}`;
+    return out;
+  }
+}
+
+/** PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR: a chunk of output was logged. */
+export class ProcessLogEvent {
+  readonly type: 'PROCESS_LOG_STDOUT' | 'PROCESS_LOG_STDERR';
+  readonly processName: string;
+  readonly groupName: string;
+  readonly pid: number;
+  readonly channel: 'stdout' | 'stderr';
+  /** The raw bytes. */
+  readonly data: Uint8Array;
+
+  constructor(init: {
+    processName: string;
+    groupName: string;
+    pid: number;
+    channel: 'stdout' | 'stderr';
+    data: Uint8Array;
+  }) {
+    this.type = init.channel === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR';
+    this.processName = init.processName;
+    this.groupName = init.groupName;
+    this.pid = init.pid;
+    this.channel = init.channel;
+    this.data = init.data;
+  }
+
+  serialize(): string {
+    return (
+      `processname:${this.processName} groupname:${this.groupName} pid:${this.pid} channel:${this.channel}\n` +
+      decodeData(this.data)
+    );
+  }
+}
+
+/** PROCESS_COMMUNICATION_STDOUT / _STDERR: text a child sent between capture-mode tokens. */
+export class ProcessCommunicationEvent {
+  readonly type: 'PROCESS_COMMUNICATION_STDOUT' | 'PROCESS_COMMUNICATION_STDERR';
+  readonly processName: string;
+  readonly groupName: string;
+  readonly pid: number;
+  readonly channel: 'stdout' | 'stderr';
+  readonly data: Uint8Array;
+
+  constructor(init: {
+    processName: string;
+    groupName: string;
+    pid: number;
+    channel: 'stdout' | 'stderr';
+    data: Uint8Array;
+  }) {
+    this.type = init.channel === 'stdout' ? 'PROCESS_COMMUNICATION_STDOUT' : 'PROCESS_COMMUNICATION_STDERR';
+    this.processName = init.processName;
+    this.groupName = init.groupName;
+    this.pid = init.pid;
+    this.channel = init.channel;
+    this.data = init.data;
+  }
+
+  serialize(): string {
+    return `processname:${this.processName} groupname:${this.groupName} pid:${this.pid}\n` + decodeData(this.data);
+  }
+}
+
+/** SUPERVISOR_STATE_CHANGE_RUNNING / _STOPPING. Payload: empty. */
+export class SupervisorStateChangeEvent {
+  readonly type: 'SUPERVISOR_STATE_CHANGE_RUNNING' | 'SUPERVISOR_STATE_CHANGE_STOPPING';
+
+  constructor(state: 'RUNNING' | 'STOPPING') {
+    this.type = `SUPERVISOR_STATE_CHANGE_${state}`;
+  }
+
+  serialize(): string {
+    return '';
+  }
+}
+
+/** PROCESS_GROUP_ADDED / _REMOVED. Payload has a trailing newline, as in supervisord. */
+export class ProcessGroupEvent {
+  readonly type: 'PROCESS_GROUP_ADDED' | 'PROCESS_GROUP_REMOVED';
+  readonly groupName: string;
+
+  constructor(kind: 'ADDED' | 'REMOVED', groupName: string) {
+    this.type = `PROCESS_GROUP_${kind}`;
+    this.groupName = groupName;
+  }
+
+  serialize(): string {
+    return `groupname:${this.groupName}\n`;
+  }
+}
+
+/** Every event procvisor emits. Narrow with `switch (e.type)`. */
+export type SupervisorEvent =
+  | ProcessStateEvent
+  | ProcessLogEvent
+  | ProcessCommunicationEvent
+  | SupervisorStateChangeEvent
+  | ProcessGroupEvent;

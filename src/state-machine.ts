@@ -1,0 +1,382 @@
+/**
+ * The pure core of a process: supervisord's transition table (`supervisor/process.py Subprocess`), as data
+ * plus one pure function. `transition(snapshot, input, ctx)` never performs I/O, never reads a clock and never
+ * schedules anything: time arrives inside inputs, and everything to be done comes back as effects.
+ * @module
+ */
+import type { ProcessStateName } from './states.js';
+
+/** What supervisord keeps per process (`process.py Subprocess` attributes), minus the I/O handles. */
+export interface Snapshot {
+  readonly state: ProcessStateName;
+  /** Consecutive failed starts (supervisord's `backoff`); reported as `tries`. */
+  readonly backoff: number;
+  /** Monotonic ms of the last spawn attempt; 0 means never started. */
+  readonly laststart: number;
+  /** Wall-clock ms of the last spawn attempt; 0 means never started. */
+  readonly laststartWall: number;
+  /** Wall-clock ms of the last exit that was processed; 0 means never. */
+  readonly laststopWall: number;
+  /** The child's pid, 0 when none. */
+  readonly pid: number;
+  /** A stop or kill signal has been sent to the current child. */
+  readonly killing: boolean;
+  /** Exit code of the last exit from RUNNING or STOPPING; -1 after a signal; null after a too-quick exit. */
+  readonly exitstatus: number | null;
+  /** Why the last start failed, or null. */
+  readonly spawnerr: string | null;
+}
+
+/** A fresh process: STOPPED, never started. */
+export const INITIAL_SNAPSHOT: Snapshot = Object.freeze({
+  state: 'STOPPED',
+  backoff: 0,
+  laststart: 0,
+  laststartWall: 0,
+  laststopWall: 0,
+  pid: 0,
+  killing: false,
+  exitstatus: null,
+  spawnerr: null,
+});
+
+/** The timers a process uses; at most one of each is pending. */
+export type TimerName = 'startsecs' | 'backoff' | 'stopwait';
+
+/** Time as carried by every input: monotonic ms for durations, wall-clock ms for reports. */
+export interface Stamp {
+  readonly now: number;
+  readonly wall: number;
+}
+
+/** What can happen to a process. */
+export type Input =
+  /** supervisord's `spawn()`: a request to start (RPC, autostart, autorestart, backoff retry). */
+  | ({ readonly type: 'start' } & Stamp)
+  /** The child was forked and exec'd (or is running the failure reporter, see the spawner). */
+  | ({ readonly type: 'spawned'; readonly pid: number } & Stamp)
+  /** Spawning failed in the parent (supervisord's parent-side errors). */
+  | ({ readonly type: 'spawnFailed'; readonly message: string } & Stamp)
+  /** The child was reaped (`finish()`): an exit code, or -1 with the signal that killed it. */
+  | ({
+      readonly type: 'exit';
+      readonly exitstatus: number;
+      readonly signal: string | null;
+    } & Stamp)
+  /** A timer fired. */
+  | ({ readonly type: 'timer'; readonly timer: TimerName } & Stamp)
+  /** supervisord's `stop()`: send stopsignal. */
+  | ({ readonly type: 'stop' } & Stamp)
+  /** supervisord's `give_up()` during shutdown: BACKOFF becomes FATAL. */
+  | ({ readonly type: 'giveUp' } & Stamp)
+  /** Sending a signal failed with something other than ESRCH: the state is unknown. */
+  | ({ readonly type: 'signalFailed'; readonly message: string } & Stamp);
+
+/** The type of an input. */
+export type InputType = Input['type'];
+
+/** A state-change event to emit, with the extras supervisord's event captures at creation. */
+export interface StateChange {
+  readonly from: ProcessStateName;
+  readonly to: ProcessStateName;
+  /** STARTING and BACKOFF: the backoff counter after the change. */
+  readonly tries: number;
+  /** RUNNING, STOPPING, STOPPED, EXITED: the pid (of the exited child for EXITED/STOPPED). */
+  readonly pid: number;
+  /** EXITED only. */
+  readonly expected: boolean;
+}
+
+/** A log line for supervisord's activity log (same wording as `process.py`). */
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+/** What the shell must do, in order. */
+export type Effect =
+  | { readonly type: 'emit'; readonly change: StateChange }
+  | { readonly type: 'spawn' }
+  | { readonly type: 'signal'; readonly signal: number; readonly group: boolean }
+  | { readonly type: 'schedule'; readonly timer: TimerName; readonly ms: number }
+  | { readonly type: 'cancel'; readonly timer: TimerName }
+  | { readonly type: 'log'; readonly line: LogLine }
+  /** Feed this input back in after the current one is fully handled (never recursively). */
+  | { readonly type: 'enqueue'; readonly input: 'start' };
+
+/** The configuration and supervisor facts a transition reads. */
+export interface TransitionContext {
+  readonly name: string;
+  readonly startsecs: number;
+  readonly startretries: number;
+  readonly autorestart: boolean | 'unexpected';
+  readonly exitcodes: readonly number[];
+  readonly stopsignal: number;
+  readonly stopwaitsecs: number;
+  readonly stopasgroup: boolean;
+  readonly killasgroup: boolean;
+  /** supervisord's mood is RUNNING: automatic starts (autorestart, backoff retries) are allowed. */
+  readonly supervisorRunning: boolean;
+  /** Signal name for messages, e.g. 'TERM'. */
+  readonly signalName: (signal: number) => string;
+}
+
+/** The result of a transition. */
+export interface Result {
+  readonly snapshot: Snapshot;
+  readonly effects: readonly Effect[];
+  /** Set when the input was refused, e.g. a stop with no child (supervisord returns this message). */
+  readonly error?: string;
+}
+
+type Handler<T extends InputType> = (
+  s: Snapshot,
+  input: Extract<Input, { type: T }>,
+  ctx: TransitionContext,
+) => Result;
+type Row = { readonly [T in InputType]?: Handler<T> };
+
+const SIGKILL = 9;
+const TOO_QUICK = 'Exited too quickly (process log may have details)';
+
+const unchanged = (s: Snapshot): Result => ({ snapshot: s, effects: [] });
+
+/** Builds a change to `to`, applying supervisord's `change_state` bookkeeping for BACKOFF. */
+function change(
+  s: Snapshot,
+  to: ProcessStateName,
+  patch: Partial<Snapshot>,
+  extras: { pid?: number; expected?: boolean } = {},
+): { snapshot: Snapshot; effect: Effect } {
+  let next: Snapshot = { ...s, ...patch, state: to };
+  // change_state: entering BACKOFF increments the counter before the event is built.
+  if (to === 'BACKOFF') next = { ...next, backoff: next.backoff + 1 };
+  const change: StateChange = {
+    from: s.state,
+    to,
+    tries: next.backoff,
+    pid: extras.pid ?? next.pid,
+    expected: extras.expected ?? false,
+  };
+  return { snapshot: next, effect: { type: 'emit', change } };
+}
+
+const log = (level: LogLine['level'], message: string): Effect => ({ type: 'log', line: { level, message } });
+
+/** `spawn()`: STARTING, then the shell forks. Allowed from STOPPED, EXITED, FATAL and BACKOFF. */
+const start: Handler<'start'> = (s, i) => {
+  const c = change(s, 'STARTING', {
+    killing: false,
+    spawnerr: null,
+    exitstatus: null,
+    laststart: i.now,
+    laststartWall: i.wall,
+  });
+  return {
+    snapshot: c.snapshot,
+    effects: [{ type: 'cancel', timer: 'backoff' }, c.effect, { type: 'spawn' }],
+  };
+};
+
+/** Entering BACKOFF after a failed start: retry after `backoff` seconds, or give up at once. */
+function backoff(s: Snapshot, patch: Partial<Snapshot>, ctx: TransitionContext, logs: Effect[]): Result {
+  const b = change(s, 'BACKOFF', { ...patch, pid: 0 });
+  const effects: Effect[] = [{ type: 'cancel', timer: 'startsecs' }, ...logs, b.effect];
+  if (b.snapshot.backoff > ctx.startretries) {
+    // transition(): BACKOFF with backoff > startretries gives up, whatever the mood.
+    const f = change(b.snapshot, 'FATAL', { backoff: 0 });
+    effects.push(log('info', `gave up: ${ctx.name} entered FATAL state, too many start retries too quickly`));
+    effects.push(f.effect);
+    return { snapshot: f.snapshot, effects };
+  }
+  // delay = now + backoff seconds; the retry happens when now > delay.
+  effects.push({ type: 'schedule', timer: 'backoff', ms: b.snapshot.backoff * 1000 });
+  return { snapshot: b.snapshot, effects };
+}
+
+const spawned: Handler<'spawned'> = (s, i, ctx) => {
+  const effects: Effect[] = [log('info', `spawned: '${ctx.name}' with pid ${i.pid}`)];
+  const elapsed = i.now - s.laststart;
+  effects.push({ type: 'schedule', timer: 'startsecs', ms: Math.max(0, ctx.startsecs * 1000 - elapsed) });
+  return { snapshot: { ...s, pid: i.pid, spawnerr: null }, effects };
+};
+
+const spawnFailed: Handler<'spawnFailed'> = (s, i, ctx) =>
+  backoff(s, { spawnerr: i.message }, ctx, [log('info', `spawnerr: ${i.message}`)]);
+
+/** `transition()` promotes STARTING to RUNNING once startsecs have passed. */
+const promote: Handler<'timer'> = (s, i, ctx) => {
+  if (i.timer !== 'startsecs' || s.pid === 0) return unchanged(s);
+  const r = change(s, 'RUNNING', { backoff: 0 });
+  return {
+    snapshot: r.snapshot,
+    effects: [
+      log(
+        'info',
+        `success: ${ctx.name} entered RUNNING state, process has stayed up for > than ${ctx.startsecs} seconds (startsecs)`,
+      ),
+      r.effect,
+    ],
+  };
+};
+
+/** Describes an exit the way `options.py decode_wait_status` does. */
+function exitMessage(i: Extract<Input, { type: 'exit' }>): string {
+  return i.signal ? `terminated by ${i.signal}` : `exit status ${i.exitstatus}`;
+}
+
+/** Whether autorestart restarts after this exit (`transition()` for EXITED). */
+function restarts(ctx: TransitionContext, expected: boolean): boolean {
+  return ctx.autorestart === true || (ctx.autorestart === 'unexpected' && !expected);
+}
+
+/** `finish()` for a child that was not being stopped. */
+const exited: Handler<'exit'> = (s, i, ctx) => {
+  const msg = exitMessage(i);
+  const tooQuickly = i.now - s.laststart < ctx.startsecs * 1000;
+  const base: Partial<Snapshot> = { laststopWall: i.wall, killing: false };
+  if (tooQuickly) {
+    return backoff(s, { ...base, exitstatus: null, spawnerr: TOO_QUICK }, ctx, [
+      log('warn', `exited: ${ctx.name} (${msg}; not expected)`),
+    ]);
+  }
+  const expected = i.signal === null && ctx.exitcodes.includes(i.exitstatus);
+  const effects: Effect[] = [{ type: 'cancel', timer: 'startsecs' }];
+  let cur = s;
+  if (cur.state === 'STARTING') {
+    // The exit was reaped after startsecs but before the promotion: RUNNING first, then EXITED.
+    const r = change(cur, 'RUNNING', { backoff: 0 });
+    effects.push(r.effect);
+    cur = r.snapshot;
+  }
+  const e = change(
+    cur,
+    'EXITED',
+    {
+      ...base,
+      pid: 0,
+      backoff: 0,
+      exitstatus: i.exitstatus,
+      spawnerr: expected ? cur.spawnerr : `Bad exit code ${i.exitstatus}`,
+    },
+    { pid: cur.pid, expected },
+  );
+  effects.push(log(expected ? 'info' : 'warn', `exited: ${ctx.name} (${msg}; ${expected ? '' : 'not '}expected)`));
+  effects.push(e.effect);
+  if (ctx.supervisorRunning && restarts(ctx, expected)) effects.push({ type: 'enqueue', input: 'start' });
+  return { snapshot: e.snapshot, effects };
+};
+
+/** `finish()` for a child being stopped: STOPPED, whatever the exit. */
+const stoppedByUs: Handler<'exit'> = (s, i, ctx) => {
+  const msg = exitMessage(i);
+  const expected = i.signal === null && ctx.exitcodes.includes(i.exitstatus);
+  const c = change(
+    s,
+    'STOPPED',
+    { laststopWall: i.wall, killing: false, pid: 0, exitstatus: i.exitstatus },
+    { pid: s.pid },
+  );
+  return {
+    snapshot: c.snapshot,
+    effects: [
+      { type: 'cancel', timer: 'stopwait' },
+      { type: 'cancel', timer: 'startsecs' },
+      log(expected ? 'info' : 'warn', `stopped: ${ctx.name} (${msg})`),
+      c.effect,
+    ],
+  };
+};
+
+/** `kill(sig)` on a live child: STOPPING, signal, arm the SIGKILL deadline. */
+function kill(s: Snapshot, sig: number, ctx: TransitionContext): Result {
+  // The escalation (already STOPPING) uses killasgroup; the first signal uses stopasgroup.
+  const group = s.state === 'STOPPING' ? ctx.killasgroup : ctx.stopasgroup;
+  const effects: Effect[] = [];
+  let next: Snapshot = { ...s, killing: true };
+  if (s.state !== 'STOPPING') {
+    const c = change(next, 'STOPPING', {}, { pid: s.pid });
+    next = c.snapshot;
+    effects.push({ type: 'cancel', timer: 'startsecs' }, c.effect);
+  }
+  effects.push(
+    { type: 'signal', signal: sig, group },
+    { type: 'schedule', timer: 'stopwait', ms: Math.max(0, ctx.stopwaitsecs * 1000) },
+  );
+  return { snapshot: next, effects };
+}
+
+const stopLive: Handler<'stop'> = (s, _i, ctx) => {
+  if (s.pid === 0) {
+    return { ...unchanged(s), error: notRunning(ctx, ctx.stopsignal) };
+  }
+  return kill(s, ctx.stopsignal, ctx);
+};
+
+function notRunning(ctx: TransitionContext, sig: number): string {
+  return `attempted to kill ${ctx.name} with sig SIG${ctx.signalName(sig)} but it wasn't running`;
+}
+
+const escalate: Handler<'timer'> = (s, i, ctx) => {
+  if (i.timer !== 'stopwait' || s.pid === 0) return unchanged(s);
+  const r = kill(s, SIGKILL, ctx);
+  return { ...r, effects: [log('warn', `killing '${ctx.name}' (${s.pid}) with SIGKILL`), ...r.effects] };
+};
+
+const unknown: Handler<'signalFailed'> = (s, i, ctx) => {
+  const c = change(s, 'UNKNOWN', {});
+  return { snapshot: c.snapshot, effects: [log('error', `unknown problem killing ${ctx.name}: ${i.message}`), c.effect] };
+};
+
+const stopWithoutChild: Handler<'stop'> = (s, _i, ctx) => ({
+  ...unchanged(s),
+  error: notRunning(ctx, ctx.stopsignal),
+});
+
+/**
+ * supervisord's transition table: one row per state, one handler per input the state reacts to. Inputs a
+ * row does not list are ignored in that state (supervisord's methods assert or do nothing there).
+ */
+export const TRANSITIONS: { readonly [S in ProcessStateName]: Row } = {
+  STOPPED: { start, stop: stopWithoutChild },
+  STARTING: {
+    spawned,
+    spawnFailed,
+    exit: exited,
+    timer: promote,
+    stop: stopLive,
+    signalFailed: unknown,
+  },
+  RUNNING: { exit: exited, stop: stopLive, signalFailed: unknown },
+  BACKOFF: {
+    start,
+    timer: (s, i, ctx) =>
+      i.timer === 'backoff' && ctx.supervisorRunning
+        ? { snapshot: s, effects: [{ type: 'enqueue', input: 'start' }] }
+        : unchanged(s),
+    // kill() in BACKOFF: STOPPED without a signal, and the retry count is kept.
+    stop: (s) => {
+      const c = change(s, 'STOPPED', {}, { pid: 0 });
+      return { snapshot: c.snapshot, effects: [{ type: 'cancel', timer: 'backoff' }, c.effect] };
+    },
+    giveUp: (s) => {
+      const c = change(s, 'FATAL', { backoff: 0 });
+      return { snapshot: c.snapshot, effects: [{ type: 'cancel', timer: 'backoff' }, c.effect] };
+    },
+  },
+  STOPPING: { exit: stoppedByUs, timer: escalate, stop: stopLive, signalFailed: unknown },
+  EXITED: { start, stop: stopWithoutChild },
+  FATAL: { start, stop: stopWithoutChild },
+  // A child can still be reaped after a failed signal: finish() handles it from any state.
+  UNKNOWN: {
+    stop: stopWithoutChild,
+    exit: (s, i, ctx) => (s.killing ? stoppedByUs(s, i, ctx) : exited(s, i, ctx)),
+  },
+};
+
+/** Applies one input to a snapshot. Pure: the same arguments always give the same result. */
+export function transition(s: Snapshot, input: Input, ctx: TransitionContext): Result {
+  const handler = TRANSITIONS[s.state][input.type] as Handler<InputType> | undefined;
+  if (!handler) return unchanged(s);
+  return handler(s, input as never, ctx);
+}
