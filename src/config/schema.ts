@@ -1,0 +1,488 @@
+/**
+ * The configuration schema (zod 4). Option names are supervisord's, camelCased at underscores
+ * (`stdout_logfile_maxbytes` → `stdoutLogfileMaxbytes`; `startsecs` stays `startsecs`); defaults are
+ * supervisord 4.2.5's (`supervisor/options.py ServerOptions._processes_from_section`, `read_config`).
+ *
+ * Every typed option also accepts supervisord's text form (`'50MB'`, `'SIGTERM'`, `'0,2'`, `'022'`, `'yes'`),
+ * converted by the functions of `datatypes.ts`, so the INI reader can pass its strings through unchanged.
+ * @module
+ */
+
+import { tmpdir } from 'node:os';
+import { z } from 'zod';
+import {
+  autoRestart,
+  boolean,
+  byteSize,
+  exitCodes,
+  integer,
+  loggingLevel,
+  nameToUid,
+  octal,
+  processOrGroupName,
+  signalNumber,
+} from './datatypes.js';
+
+/** Runs a supervisord converter inside zod, turning its `Error` into an issue with supervisord's wording. */
+function converted<I extends z.ZodType, O>(input: I, fn: (value: z.output<I>) => O) {
+  return input.transform((value, ctx): O => {
+    try {
+      return fn(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message, input: value });
+      return z.NEVER;
+    }
+  });
+}
+
+const int = (what: string) =>
+  converted(
+    z.union([z.number().int(), z.string()], { error: `expected an integer${what} (a number or its text)` }),
+    integer,
+  );
+
+// Python float(): supervisord reads startsecs/stopwaitsecs with int(); procvisor also takes fractions.
+const FLOAT_TEXT = /^[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?$/;
+function seconds(value: number | string): number {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a number of seconds: ${value}`);
+    return value;
+  }
+  const s = value.trim();
+  if (!FLOAT_TEXT.test(s)) throw new Error(`could not convert string to float: '${value}'`);
+  return Number(s.replace(/_/g, ''));
+}
+const secs = () =>
+  converted(
+    z.union([z.number(), z.string()], { error: 'expected a number of seconds (a number or its text)' }),
+    seconds,
+  );
+
+const bool = () =>
+  converted(
+    z.union([z.boolean(), z.string()], { error: 'expected a boolean (or yes/no, true/false, on/off, 1/0)' }),
+    boolean,
+  );
+
+const bytes = () =>
+  converted(
+    z.union([z.number().int(), z.string()], {
+      error: "expected a byte count: a number or text like '50MB', '1KB', '1GB'",
+    }),
+    byteSize,
+  );
+
+const signal = () =>
+  converted(
+    z.union([z.number().int(), z.string()], {
+      error: "expected a signal name ('TERM', 'SIGTERM') or number",
+    }),
+    signalNumber,
+  );
+
+const logfile = () => z.union([z.string(), z.null()], { error: "expected a path, 'AUTO', 'NONE' or null" });
+
+const ENV_KEY = /^[^=\0]+$/;
+const environment = () =>
+  z
+    .record(
+      z
+        .string()
+        .regex(ENV_KEY, { error: 'an environment variable name must be non-empty, without "=" or NUL' }),
+      z
+        .union([z.string(), z.number(), z.boolean()], {
+          error: 'expected a string (numbers and booleans are converted)',
+        })
+        .transform((v) => String(v))
+        .refine((v) => !v.includes('\0'), { error: 'an environment value must not contain NUL' }),
+      { error: 'expected an object of NAME: value strings' },
+    )
+    .describe(
+      'Environment variables as { NAME: value }; values are strings (numbers and booleans are converted).',
+    );
+
+/** `*_logfile_maxbytes` etc. for one channel, as schema entries (`stdout` or `stderr`). */
+function channelOptions<C extends 'stdout' | 'stderr'>(c: C) {
+  const C = c;
+  return {
+    [`${C}Logfile`]: logfile()
+      .default('AUTO')
+      .describe(
+        `\`${C}_logfile\`: where the process's ${C} goes: a path (\`~\` expanded), 'AUTO' (a file in childlogdir, ` +
+          `removed at start unless nocleanup), 'NONE' or null (no file), or the deprecated 'syslog'. ` +
+          'Expanded twice with the per-process names (write %%%% for a literal %). @default "AUTO"',
+      ),
+    [`${C}LogfileMaxbytes`]: bytes()
+      .default(50 * 1024 * 1024)
+      .describe(
+        `\`${C}_logfile_maxbytes\`: rotate the log file when it reaches this many bytes; 0 = never rotate. ` +
+          'Number of bytes or text with a KB/MB/GB suffix (powers of 1024). @default "50MB"',
+      ),
+    [`${C}LogfileBackups`]: int('')
+      .default(10)
+      .describe(`\`${C}_logfile_backups\`: rotated files to keep; 0 = keep none. @default 10`),
+    [`${C}CaptureMaxbytes`]: bytes()
+      .default(0)
+      .describe(
+        `\`${C}_capture_maxbytes\`: bytes kept in capture mode (PROCESS_COMMUNICATION events); 0 = capture mode off. ` +
+          '@default 0',
+      ),
+    [`${C}EventsEnabled`]: bool()
+      .default(false)
+      .describe(
+        `\`${C}_events_enabled\`: emit PROCESS_LOG_${C.toUpperCase()} events for each chunk. @default false`,
+      ),
+    [`${C}Syslog`]: bool()
+      .default(false)
+      .describe(
+        `\`${C}_syslog\`: also send ${C} lines to syslog, tagged with the process name. @default false`,
+      ),
+  } as {
+    [
+      K in
+        | `${C}Logfile`
+        | `${C}LogfileMaxbytes`
+        | `${C}LogfileBackups`
+        | `${C}CaptureMaxbytes`
+        | `${C}EventsEnabled`
+        | `${C}Syslog`
+    ]: K extends `${C}Logfile`
+      ? z.ZodDefault<ReturnType<typeof logfile>>
+      : K extends `${C}LogfileBackups`
+        ? z.ZodDefault<ReturnType<typeof int>>
+        : K extends `${C}EventsEnabled` | `${C}Syslog`
+          ? z.ZodDefault<ReturnType<typeof bool>>
+          : z.ZodDefault<ReturnType<typeof bytes>>;
+  };
+}
+
+const command = z
+  .union(
+    [
+      z.string().refine((s) => s.trim() !== '', { error: 'command must not be empty' }),
+      z.array(z.string()).min(1),
+    ],
+    {
+      error: (iss) =>
+        iss.input === undefined
+          ? 'program does not specify a command'
+          : 'expected a command line (string) or a non-empty argv array of strings',
+    },
+  )
+  .describe(
+    '`command`: a command line, split like a POSIX shell when the process is spawned, or an argv array (never ' +
+      'split). Expanded with the per-process names (each element of an array). Required.',
+  );
+
+// The program options the cross-checks read: they run when these parsed, even if others did not.
+const CROSS_CHECKED = ['numprocs', 'processName', 'stopasgroup', 'killasgroup'];
+
+/** The options of one program: supervisord's `[program:x]` section. */
+export const programSchema = z
+  .strictObject({
+    /** `command`: a command line (split like a POSIX shell at spawn) or an argv array (never split). Required. */
+    command,
+    /**
+     * `process_name`: the name of each process, expanded per process. Must contain `%(process_num)` when
+     * numprocs > 1.
+     * @default '%(program_name)s'
+     */
+    processName: z
+      .string()
+      .default('%(program_name)s')
+      .describe(
+        '`process_name`: a template for each process name, expanded with the per-process names; must contain ' +
+          '%(process_num) when numprocs > 1. @default "%(program_name)s"',
+      ),
+    /** `numprocs`: how many processes this program runs. @default 1 */
+    numprocs: int('').default(1).describe('`numprocs`: how many processes to run (0 = none). @default 1'),
+    /** `numprocs_start`: the first `process_num`. @default 0 */
+    numprocsStart: int('')
+      .default(0)
+      .describe(
+        '`numprocs_start`: the first process_num (they run numprocsStart … numprocsStart+numprocs-1). @default 0',
+      ),
+    /** `priority`: start order (lower first) and stop order (higher first); also the group's priority. @default 999 */
+    priority: int('')
+      .default(999)
+      .describe(
+        "`priority`: lower starts first and stops last; also the priority of the program's own group. @default 999",
+      ),
+    /** `autostart`: start when the supervisor starts. @default true */
+    autostart: bool().default(true).describe('`autostart`: start when the supervisor starts. @default true'),
+    /**
+     * `autorestart`: `true` = always restart an exited process, `false` = never, `'unexpected'` = when its exit
+     * code is not in exitcodes.
+     * @default 'unexpected'
+     */
+    autorestart: converted(
+      z.union([z.boolean(), z.string()], { error: "expected true, false or 'unexpected'" }),
+      autoRestart,
+    )
+      .default('unexpected')
+      .describe(
+        "`autorestart`: true = always restart after exit, false = never, 'unexpected' = when the exit code is not " +
+          'in exitcodes. @default "unexpected"',
+      ),
+    /** `startsecs`: seconds the process must stay up to count as started (RUNNING). Fractions allowed. @default 1 */
+    startsecs: secs()
+      .default(1)
+      .describe(
+        '`startsecs`: seconds the process must stay up to be RUNNING (fractions allowed). @default 1',
+      ),
+    /** `startretries`: failed start attempts (BACKOFF) before FATAL. @default 3 */
+    startretries: int('')
+      .default(3)
+      .describe('`startretries`: failed start attempts before giving up (FATAL). @default 3'),
+    /** `exitcodes`: the expected exit codes (for autorestart 'unexpected'), each 0..255. @default [0] */
+    exitcodes: converted(
+      z.union([z.array(z.union([z.number().int(), z.string()])), z.string(), z.number().int()], {
+        error: "expected a list of exit codes (numbers 0..255), or their comma list like '0,2'",
+      }),
+      exitCodes,
+    )
+      .default([0])
+      .describe('`exitcodes`: expected exit codes, each 0..255 (or a comma list like "0,2"). @default [0]'),
+    /** `stopsignal`: the signal that asks the process to stop, by name or number. @default 'TERM' (15) */
+    stopsignal: signal()
+      .default(15)
+      .describe(
+        '`stopsignal`: signal sent to stop the process: a name (TERM, SIGTERM, any case) or number. @default "TERM"',
+      ),
+    /** `stopwaitsecs`: seconds to wait after stopsignal before SIGKILL. Fractions allowed. @default 10 */
+    stopwaitsecs: secs()
+      .default(10)
+      .describe(
+        '`stopwaitsecs`: seconds to wait after stopsignal before SIGKILL (fractions allowed). @default 10',
+      ),
+    /** `stopasgroup`: send stopsignal to the whole process group; implies killasgroup. @default false */
+    stopasgroup: bool()
+      .default(false)
+      .describe('`stopasgroup`: send stopsignal to the process group, not just the process. @default false'),
+    /** `killasgroup`: send SIGKILL to the whole process group. @default the value of stopasgroup */
+    killasgroup: bool()
+      .optional()
+      .describe(
+        '`killasgroup`: send the final SIGKILL to the process group. @default the value of stopasgroup',
+      ),
+    /** `user`: run as this user (name or numeric uid); needs a root supervisor. @default null (the supervisor's user) */
+    user: converted(
+      z.union([z.string(), z.number().int(), z.null()], { error: 'expected a user name or uid' }),
+      (v) => (v === null ? null : String(nameToUid(v))),
+    )
+      .default(null)
+      .describe(
+        "`user`: user name or numeric uid to run as (needs root); null = the supervisor's user. @default null",
+      ),
+    /** `redirect_stderr`: send stderr to the stdout log (the stderr log file is then not used). @default false */
+    redirectStderr: bool()
+      .default(false)
+      .describe('`redirect_stderr`: merge stderr into stdout; stderrLogfile is then ignored. @default false'),
+    ...channelOptions('stdout'),
+    ...channelOptions('stderr'),
+    /** `environment`: variables added to the child's environment, over the supervisor's `environment`. @default {} */
+    environment: environment().default({}),
+    /** `directory`: working directory of the child. @default null (the host's current directory) */
+    directory: z
+      .union([z.string(), z.null()], { error: 'expected a directory path or null' })
+      .default(null)
+      .describe(
+        '`directory`: working directory of the child (expanded per process); null = inherit. @default null',
+      ),
+    /** `umask`: file mode creation mask of the child, a number or octal text ('022'). @default null (inherit) */
+    umask: converted(
+      z.union([z.number().int(), z.string(), z.null()], {
+        error: "expected a mode number or octal text like '022'",
+      }),
+      (v) => (v === null ? null : octal(v)),
+    )
+      .default(null)
+      .describe(
+        '`umask`: file mode creation mask, a number (0o022) or octal text ("022"); null = inherit. @default null',
+      ),
+    /**
+     * `serverurl`: the SUPERVISOR_SERVER_URL given to this program's children; null or 'AUTO' = the
+     * supervisor's.
+     * @default null
+     */
+    serverurl: z
+      .union([z.string(), z.null()], { error: "expected a URL, 'AUTO' or null" })
+      .transform((v) => (v === null || v.trim().toUpperCase() === 'AUTO' ? null : v))
+      .default(null)
+      .describe(
+        "`serverurl`: SUPERVISOR_SERVER_URL for this program; null or 'AUTO' = the supervisor's. @default null",
+      ),
+  })
+  .superRefine(
+    (p, ctx) => {
+      // supervisord validates the raw template with process_or_group_name, then needs %(process_num).
+      try {
+        processOrGroupName(p.processName);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['processName'], message: (err as Error).message });
+      }
+      if (p.numprocs > 1 && !p.processName.includes('%(process_num)')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['processName'],
+          message: '%(process_num) must be present within process_name when numprocs > 1',
+        });
+      }
+      if (p.stopasgroup && p.killasgroup === false) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['killasgroup'],
+          message: 'Cannot set stopasgroup=true and killasgroup=false',
+        });
+      }
+    },
+    { when: (payload) => !payload.issues.some((i) => CROSS_CHECKED.includes(String(i.path?.[0]))) },
+  )
+  .transform(({ killasgroup, ...rest }) => ({ ...rest, killasgroup: killasgroup ?? rest.stopasgroup }));
+
+/** A heterogeneous group: supervisord's `[group:x]` section. */
+export const groupSchema = z.strictObject({
+  /** `programs`: the programs that make this group, in order (an array, or supervisord's comma list). */
+  programs: z
+    .union(
+      [z.array(z.string()), z.string().transform((s) => (s === '' ? [] : s.split(',').map((x) => x.trim())))],
+      {
+        error: 'expected a list of program names',
+      },
+    )
+    .describe(
+      '`programs`: the programs that form this group, in order (these no longer form their own groups).',
+    ),
+  /** `priority`: the group's start/stop order (its processes keep their own priority). @default 999 */
+  priority: int('').default(999).describe("`priority`: the group's start order (lower first). @default 999"),
+});
+
+/** The whole configuration: supervisord's `[supervisord]` options, the programs and the groups. */
+export const configSchema = z
+  .strictObject({
+    /** The programs, by name (supervisord's `[program:<name>]` sections). @default {} */
+    programs: z
+      .record(z.string(), programSchema, { error: 'expected an object of programs by name' })
+      .default({})
+      .describe("The programs by name: supervisord's [program:<name>] sections."),
+    /** Heterogeneous groups, by name (supervisord's `[group:<name>]` sections). @default {} */
+    groups: z
+      .record(z.string(), groupSchema, { error: 'expected an object of groups by name' })
+      .default({})
+      .describe("Heterogeneous groups by name: supervisord's [group:<name>] sections."),
+    /** `identifier`: this supervisor's name (getIdentification, event envelopes, AUTO log names). @default 'supervisor' */
+    identifier: z
+      .string()
+      .default('supervisor')
+      .describe(
+        '`identifier`: the supervisor\'s name, used in events and AUTO log file names. @default "supervisor"',
+      ),
+    /** `childlogdir`: directory of AUTO log files. @default the OS temporary directory (`os.tmpdir()`) */
+    childlogdir: z
+      .string()
+      .default(() => tmpdir())
+      .describe('`childlogdir`: directory for AUTO child log files. @default the OS temporary directory'),
+    /** `nocleanup`: keep old AUTO log files at start instead of deleting them. @default false */
+    nocleanup: bool()
+      .default(false)
+      .describe('`nocleanup`: keep old AUTO log files at start. @default false'),
+    /** `environment`: variables for every program (below each program's own); also ENV_* names. @default {} */
+    environment: environment().default({}),
+    /** `strip_ansi`: remove ANSI escape sequences from child output before logging. @default false */
+    stripAnsi: bool()
+      .default(false)
+      .describe('`strip_ansi`: strip ANSI escapes from child output in logs. @default false'),
+    /** The supervisor's server URL, exported to children as SUPERVISOR_SERVER_URL; null = not exported. @default null */
+    serverurl: z
+      .union([z.string(), z.null()], { error: 'expected a URL or null' })
+      .default(null)
+      .describe(
+        "The supervisor's own server URL given to children as SUPERVISOR_SERVER_URL; null = none. @default null",
+      ),
+    /** The directory `%(here)s` expands to (supervisord: the config file's directory). @default process.cwd() */
+    here: z
+      .string()
+      .optional()
+      .describe(
+        "The directory %(here)s expands to (supervisord: the config file's directory). @default the current directory",
+      ),
+    /** `minfds`: the file descriptors the supervisor wants available. @default 1024 */
+    minfds: int('').default(1024).describe('`minfds`: minimum free file descriptors wanted. @default 1024'),
+    /** `minprocs`: the process slots the supervisor wants available. @default 200 */
+    minprocs: int('').default(200).describe('`minprocs`: minimum process slots wanted. @default 200'),
+    /** `loglevel`: critical, error, warn, info, debug, trace or blather. @default 'info' */
+    loglevel: converted(z.string({ error: 'expected a log level name' }), loggingLevel)
+      .default('info')
+      .describe('`loglevel`: critical, error, warn, info, debug, trace or blather. @default "info"'),
+  })
+  .superRefine(
+    (c, ctx) => {
+      const checkName = (kind: 'programs' | 'groups', name: string): void => {
+        try {
+          if (processOrGroupName(name) !== name)
+            throw new Error(`Invalid name: ${JSON.stringify(name)} (surrounding space)`);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', path: [kind, name], message: (err as Error).message });
+        }
+      };
+      for (const name of Object.keys(c.programs)) checkName('programs', name);
+      for (const name of Object.keys(c.groups)) {
+        checkName('groups', name);
+        if (
+          Object.hasOwn(c.programs, name) &&
+          !Object.values(c.groups).some((g) => g.programs.includes(name))
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['groups', name],
+            message: `group ${name} has the name of program ${name}, which forms its own group`,
+          });
+        }
+      }
+      for (const [name, group] of Object.entries(c.groups)) {
+        const seen = new Set<string>();
+        group.programs.forEach((program, i) => {
+          if (!Object.hasOwn(c.programs, program)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['groups', name, 'programs', i],
+              message: `[group:${name}] names unknown program ${program}`,
+            });
+          } else if (seen.has(program)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['groups', name, 'programs', i],
+              message: `[group:${name}] lists program ${program} twice`,
+            });
+          }
+          seen.add(program);
+        });
+      }
+    },
+    {
+      when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'groups' && (i.path?.length ?? 0) <= 3),
+    },
+  );
+
+/** A program as users write it (input of {@link programSchema}). */
+export type ProgramConfig = z.input<typeof programSchema>;
+/** A program after validation and defaults, before `%(name)s` expansion of the per-process options. */
+export type ParsedProgramConfig = z.output<typeof programSchema>;
+/** A `groups` entry as users write it. */
+export type GroupDefinition = z.input<typeof groupSchema>;
+/** A `groups` entry after validation and defaults. */
+export type ParsedGroupDefinition = z.output<typeof groupSchema>;
+/** The configuration as users write it (input of {@link configSchema}). */
+export type SupervisorConfig = z.input<typeof configSchema>;
+/** The configuration after validation and defaults (see `validateConfig`). */
+export type ParsedSupervisorConfig = z.output<typeof configSchema>;
+
+/** The program options whose text is expanded per process (with `process_num` and `numprocs`). */
+export const PER_PROCESS_OPTIONS: readonly string[] = [
+  'command',
+  'processName',
+  'environment',
+  'directory',
+  'stdoutLogfile',
+  'stderrLogfile',
+];
