@@ -125,7 +125,9 @@ export class ConfigError extends SupervisorError {
   static format(issues: readonly ConfigIssue[]): string {
     return issues
       .map((i) => {
-        const where = i.file ? `${i.file}${i.line ? `:${i.line}` : ''}${i.section ? ` [${i.section}]` : ''}: ` : '';
+        const where = i.file
+          ? `${i.file}${i.line ? `:${i.line}` : ''}${i.section ? ` [${i.section}]` : ''}: `
+          : '';
         const path = i.path.length ? `${i.path.join('.')}: ` : '';
         return `${where}${path}${i.message}`;
       })

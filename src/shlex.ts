@@ -7,8 +7,7 @@
  */
 
 const ASCII_WORDCHARS = 'abcdfeghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_';
-const POSIX_EXTRA_WORDCHARS =
-  'ßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ';
+const POSIX_EXTRA_WORDCHARS = 'ßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ';
 
 /** Options of a {@link Shlex} lexer, as Python's attributes of the same names. */
 export interface ShlexOptions {
@@ -37,7 +36,8 @@ export class Shlex {
     this.#s = input;
     this.#posix = options.posix ?? true;
     this.#split = options.whitespaceSplit ?? false;
-    this.#wordchars = ASCII_WORDCHARS + (this.#posix ? POSIX_EXTRA_WORDCHARS : '') + (options.extraWordchars ?? '');
+    this.#wordchars =
+      ASCII_WORDCHARS + (this.#posix ? POSIX_EXTRA_WORDCHARS : '') + (options.extraWordchars ?? '');
     this.#commenters = options.commenters ?? '#';
   }
 

@@ -261,7 +261,9 @@ const exited: Handler<'exit'> = (s, i, ctx) => {
     },
     { pid: cur.pid, expected },
   );
-  effects.push(log(expected ? 'info' : 'warn', `exited: ${ctx.name} (${msg}; ${expected ? '' : 'not '}expected)`));
+  effects.push(
+    log(expected ? 'info' : 'warn', `exited: ${ctx.name} (${msg}; ${expected ? '' : 'not '}expected)`),
+  );
   effects.push(e.effect);
   if (ctx.supervisorRunning && restarts(ctx, expected)) effects.push({ type: 'enqueue', input: 'start' });
   return { snapshot: e.snapshot, effects };
@@ -325,7 +327,10 @@ const escalate: Handler<'timer'> = (s, i, ctx) => {
 
 const unknown: Handler<'signalFailed'> = (s, i, ctx) => {
   const c = change(s, 'UNKNOWN', {});
-  return { snapshot: c.snapshot, effects: [log('error', `unknown problem killing ${ctx.name}: ${i.message}`), c.effect] };
+  return {
+    snapshot: c.snapshot,
+    effects: [log('error', `unknown problem killing ${ctx.name}: ${i.message}`), c.effect],
+  };
 };
 
 const stopWithoutChild: Handler<'stop'> = (s, _i, ctx) => ({

@@ -25,7 +25,12 @@ export type ProcessStateCode = (typeof ProcessStates)[ProcessStateName];
 export const PROCESS_STATE_NAMES = Object.keys(ProcessStates) as readonly ProcessStateName[];
 
 /** States in which a process is considered stopped (`states.py STOPPED_STATES`). STOPPING is not one. */
-export const STOPPED_STATES: ReadonlySet<ProcessStateName> = new Set(['STOPPED', 'EXITED', 'FATAL', 'UNKNOWN']);
+export const STOPPED_STATES: ReadonlySet<ProcessStateName> = new Set([
+  'STOPPED',
+  'EXITED',
+  'FATAL',
+  'UNKNOWN',
+]);
 /** States in which a process is considered running (`states.py RUNNING_STATES`). STOPPING is not one. */
 export const RUNNING_STATES: ReadonlySet<ProcessStateName> = new Set(['RUNNING', 'BACKOFF', 'STARTING']);
 /** States in which a process can be sent a signal (`states.py SIGNALLABLE_STATES`). */

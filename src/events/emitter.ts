@@ -66,8 +66,9 @@ export function emitSafely(
   event: SupervisorEvent,
   onError: (error: unknown, event: SupervisorEvent) => void,
 ): void {
-  const events = (emitter as unknown as { _events: Record<string, ListenerEntry | ListenerEntry[] | undefined> })
-    ._events;
+  const events = (
+    emitter as unknown as { _events: Record<string, ListenerEntry | ListenerEntry[] | undefined> }
+  )._events;
   const prefix = typeof EventEmitter.prefixed === 'string' ? EventEmitter.prefixed : '';
   for (const name of eventTypeChain(event.type)) {
     const entry = events[prefix + name];
@@ -95,5 +96,8 @@ export function reportListenerError(emitter: EventEmitter, error: unknown, event
     }
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.emitWarning(`procvisor: a listener for ${event.type} threw: ${message}`, 'ProcvisorListenerWarning');
+  process.emitWarning(
+    `procvisor: a listener for ${event.type} threw: ${message}`,
+    'ProcvisorListenerWarning',
+  );
 }

@@ -69,7 +69,8 @@ export class ProcessStateEvent {
     const s = init.state;
     this.tries = s === 'STARTING' || s === 'BACKOFF' ? init.tries : undefined;
     this.expected = s === 'EXITED' ? init.expected : undefined;
-    this.pid = s === 'RUNNING' || s === 'STOPPING' || s === 'STOPPED' || s === 'EXITED' ? init.pid : undefined;
+    this.pid =
+      s === 'RUNNING' || s === 'STOPPING' || s === 'STOPPED' || s === 'EXITED' ? init.pid : undefined;
   }
 
   /** supervisord's payload: no trailing newline. */
@@ -140,7 +141,9 @@ export class ProcessCommunicationEvent {
   }
 
   serialize(): string {
-    return `processname:${this.processName} groupname:${this.groupName} pid:${this.pid}\n` + decodeData(this.data);
+    return (
+      `processname:${this.processName} groupname:${this.groupName} pid:${this.pid}\n` + decodeData(this.data)
+    );
   }
 }
 

@@ -1,0 +1,52 @@
+/**
+ * procvisor: supervise processes the way supervisord does, from inside a Node program.
+ * @module procvisor
+ */
+export { Supervisor } from './supervisor.js';
+export type { ProcessResult, ConfigInfo, SupervisorOptions, UpdateResult } from './supervisor.js';
+export { ProgramGroup } from './program-group.js';
+export { Process } from './process.js';
+export type { WaitOptions } from './process.js';
+export {
+  ProcessStates,
+  SupervisorStates,
+  PROCESS_STATE_NAMES,
+  STOPPED_STATES,
+  RUNNING_STATES,
+  SIGNALLABLE_STATES,
+} from './states.js';
+export type {
+  ProcessStateName,
+  ProcessStateCode,
+  SupervisorStateName,
+  SupervisorStateCode,
+} from './states.js';
+export {
+  SupervisorError,
+  ConfigError,
+  BadNameError,
+  BadSignalError,
+  ProcessStateError,
+  SpawnError,
+  ShutdownStateError,
+  Faults,
+  ERROR_CODES,
+} from './errors.js';
+export type { ErrorCode, FaultName, ConfigIssue } from './errors.js';
+export * from './events/index.js';
+export type { ProcessInfo } from './info.js';
+export { ManualClock, systemClock } from './clock.js';
+export type { Clock, TimerHandle } from './clock.js';
+export type { Spawner, SpawnRequest, ChildHandle, ChildObserver } from './platform/spawner.js';
+export { nodeSpawner } from './platform/spawner.js';
+export { resolveConfig, validateConfig, configSchema } from './config/index.js';
+export type { SupervisorConfig, ProgramConfig, GroupDefinition } from './config/schema.js';
+export type {
+  ResolvedConfig,
+  GroupConfig,
+  ProcessConfig,
+  ChannelLogConfig,
+  AutoRestart,
+} from './config/types.js';
+export { transition, TRANSITIONS, INITIAL_SNAPSHOT } from './state-machine.js';
+export type { Snapshot, Input, Effect, StateChange, TransitionContext, TimerName } from './state-machine.js';

@@ -1,0 +1,36 @@
+/**
+ * User lookup for `user=`, from the passwd and group databases (Node has no getpwnam).
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+
+/** A user's ids. */
+export interface UserIds {
+  readonly uid: number;
+  readonly gid: number;
+  readonly name: string | null;
+}
+
+function readDb(path: string): string[][] {
+  try {
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split(':'));
+  } catch {
+    return [];
+  }
+}
+
+/** Looks up a user by name or numeric uid (`datatypes.py name_to_uid`); null if unknown. */
+export function lookupUser(user: string | number): UserIds | null {
+  const text = String(user).trim();
+  const rows = readDb('/etc/passwd');
+  const numeric = /^\d+$/.test(text);
+  for (const r of rows) {
+    if (numeric ? r[2] === text : r[0] === text) {
+      return { uid: Number(r[2]), gid: Number(r[3]), name: r[0] ?? null };
+    }
+  }
+  return null;
+}
