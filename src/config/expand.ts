@@ -90,7 +90,7 @@ function convert(value: string | number, spec: Spec): string {
     case 'r':
     case 'a': {
       let text = conv === 's' || typeof value === 'number' ? String(value) : pythonRepr(value);
-      if (conv === 'a') text = text.replace(/[^\x00-\x7f]/gu, (ch) => asciiEscape(ch));
+      if (conv === 'a') text = text.replace(/[\u0080-\u{10ffff}]/gu, (ch) => asciiEscape(ch));
       if (precision !== undefined) text = text.slice(0, precision);
       return pad(text, '', spec, false);
     }

@@ -95,7 +95,10 @@ const environment = () =>
         })
         .transform((v) => String(v))
         .refine((v) => !v.includes('\0'), { error: 'an environment value must not contain NUL' }),
-      { error: 'expected an object of NAME: value strings' },
+      {
+        error: (iss) =>
+          iss.code === 'invalid_type' ? 'expected an object of NAME: value strings' : undefined,
+      },
     )
     .describe(
       'Environment variables as { NAME: value }; values are strings (numbers and booleans are converted).',
@@ -160,7 +163,7 @@ const command = z
   .union(
     [
       z.string().refine((s) => s.trim() !== '', { error: 'command must not be empty' }),
-      z.array(z.string()).min(1),
+      z.array(z.string()).min(1, { error: 'command must not be an empty argv array' }),
     ],
     {
       error: (iss) =>
