@@ -1,15 +1,13 @@
 // Writes schema/procvisor.schema.json (exported as `procvisor/schema.json`) from the built zod schema.
 // Runs after `tsc -p tsconfig.build.json` in `npm run build`; the output is generated, not committed.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { configSchema } = await import(join(root, 'dist', 'config', 'schema.js'));
-const pkg = JSON.parse(
-  await import('node:fs').then((fs) => fs.readFileSync(join(root, 'package.json'), 'utf8')),
-);
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 
 const schema = z.toJSONSchema(configSchema, {
   // The schema describes what users write: text forms are converted by transforms, so use the input side.
