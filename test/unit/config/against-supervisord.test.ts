@@ -112,7 +112,7 @@ describe.skipIf(!haveSupervisor)('agrees with supervisord 4.2.5 options.py', () 
 
 describe('JSON Schema', () => {
   it('is generated from the input side with a description on every program option', () => {
-    const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as {
+    const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as unknown as {
       properties: {
         programs: { additionalProperties: { properties: Record<string, { description?: string }> } };
       };
