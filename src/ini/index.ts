@@ -1,0 +1,144 @@
+/**
+ * `procvisor/ini`: run supervisord.conf files unchanged. Reads supervisord 4.2.5's configuration format
+ * (its configparser dialect, `[include]`, `%(name)s` expansion and value syntaxes) into the config object
+ * `new Supervisor()` takes, with supervisord's error messages; and writes a config back as a
+ * supervisord.conf.
+ * @example
+ * ```ts
+ * import { Supervisor } from 'procvisor';
+ * import { loadIniFile } from 'procvisor/ini';
+ * const sup = new Supervisor(await loadIniFile('/etc/supervisor/supervisord.conf'));
+ * ```
+ * @module
+ */
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { resolveConfig } from '../config/resolve.js';
+import type { SupervisorConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import type { ConfigIssue } from '../errors.js';
+import type { SupervisorIniParser } from './config-parser.js';
+import type { EventListenerConfig } from './groups.js';
+import { IniValueError } from './ini-error.js';
+import type { IniModel } from './model.js';
+import { readConfig } from './read-config.js';
+import type { IniReadOptions, ReadResult } from './read-config.js';
+
+export { toIni } from './to-ini.js';
+export type { IniReadOptions } from './read-config.js';
+export type { EventListenerConfig } from './groups.js';
+export type { IniGroup, IniHttpServer, IniModel, IniProcess, IniSupervisord } from './model.js';
+
+/**
+ * The config object read from a supervisord.conf: a {@link SupervisorConfig}, plus the
+ * `[eventlistener:x]` pools under a non-enumerable `eventListeners` key (the config schema does not know
+ * event listeners yet; they are kept beside it for the event listener support).
+ */
+export type IniConfig = SupervisorConfig & { readonly eventListeners?: Record<string, EventListenerConfig> };
+
+function read(text: string, opts: IniReadOptions): ReadResult {
+  try {
+    return readConfig(text, opts);
+  } catch (err) {
+    if (err instanceof IniValueError) throw err.toConfigError();
+    throw err;
+  }
+}
+
+const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Adds the INI place (file, line, section) to an issue the config module found. */
+function placeIssue(parser: SupervisorIniParser, issue: ConfigIssue): ConfigIssue {
+  const [kind, name, key] = issue.path;
+  let section: string;
+  let option: string | undefined;
+  if (kind === 'programs' && typeof name === 'string') {
+    section = `program:${name}`;
+    option = typeof key === 'string' ? snake(key) : undefined;
+  } else if (kind === 'groups' && typeof name === 'string') {
+    section = `group:${name}`;
+    option = typeof key === 'string' ? key : undefined;
+  } else {
+    section = 'supervisord';
+    option = typeof kind === 'string' ? snake(kind) : undefined;
+  }
+  const value = option === undefined ? undefined : parser.get(section, option);
+  const origin = value ?? parser.origin(section);
+  return {
+    ...issue,
+    section,
+    ...(origin ? { file: origin.file, line: origin.line } : {}),
+  };
+}
+
+function finish(result: ReadResult, opts: IniReadOptions): IniConfig {
+  try {
+    resolveConfig(result.config, {
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.hostNodeName !== undefined ? { hostNodeName: opts.hostNodeName } : {}),
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      throw new ConfigError(
+        err.issues.map((i) => placeIssue(result.parser, i)),
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  const config = result.config as IniConfig;
+  if (Object.keys(result.eventListeners).length > 0) {
+    Object.defineProperty(config, 'eventListeners', { value: result.eventListeners, enumerable: false });
+  }
+  return config;
+}
+
+/**
+ * Reads the text of a supervisord.conf into the config object `new Supervisor()` takes. `[include]` files
+ * are read (synchronously) relative to `here`. The result is validated by the config module, so anything
+ * supervisord or procvisor rejects is one {@link ConfigError} naming the file, line and section.
+ * @param text the file's content
+ * @param opts `here` (the file's directory, for `%(here)s` and includes), `env` (for `%(ENV_X)s`), `file`
+ *   (its name in messages)
+ * @throws ConfigError with supervisord's wording, e.g. `.ini file does not include supervisord section`
+ * @example
+ * ```ts
+ * const config = parseIni('[supervisord]\n[program:web]\ncommand=node server.js\n', { here: process.cwd() });
+ * ```
+ */
+export function parseIni(text: string, opts: IniReadOptions): IniConfig {
+  return finish(read(text, opts), opts);
+}
+
+/**
+ * Reads a supervisord.conf file (and its includes) into the config object `new Supervisor()` takes.
+ * `%(here)s` is the file's directory.
+ * @throws ConfigError (also for a file that cannot be read: `could not read config file <path>`)
+ */
+export async function loadIniFile(
+  file: string,
+  opts: Omit<IniReadOptions, 'here' | 'file'> = {},
+): Promise<IniConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT' ? `could not find config file ${file}` : `could not read config file ${file}`;
+    throw new ConfigError([{ path: [], message, file }], { cause: err });
+  }
+  return parseIni(text, { ...opts, here: path.dirname(path.resolve(file)), file });
+}
+
+/**
+ * supervisord's own view of a supervisord.conf: every group and process exactly as supervisord 4.2.5
+ * computes them (expanded, converted, ordered), its `[supervisord]` options and HTTP servers, in the JSON
+ * shape of `../shared/ini-corpus/reference.py`. For inspection, diagnosis and conformance tests.
+ * @throws ConfigError as {@link parseIni}
+ */
+export function inspectIni(text: string, opts: IniReadOptions): IniModel & { warnings: string[] } {
+  const result = read(text, opts);
+  return { ...result.model, warnings: result.warnings };
+}
