@@ -185,7 +185,7 @@ export class SupervisorIniParser {
 }
 
 /** configparser's inline-comment search: rounds over the prefixes until one follows whitespace. */
-function findCommentStart(line: string): number | null {
+export function findCommentStart(line: string): number | null {
   let commentStart = Number.MAX_SAFE_INTEGER;
   let prefixes = new Map<string, number>(INLINE_COMMENT_PREFIXES.map((p) => [p, -1]));
   while (commentStart === Number.MAX_SAFE_INTEGER && prefixes.size > 0) {

@@ -8,38 +8,45 @@
 
 import type { SupervisorConfig } from '../config/schema.js';
 import type { EventListenerConfig } from './groups.js';
+import { findCommentStart } from './config-parser.js';
 import { programKey } from './program-section.js';
+import { pyStrip } from './py-text.js';
 
 type Rec = Record<string, unknown>;
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/**
+ * One line of a value, written so that configparser reads it back unchanged: when an inline comment would
+ * cut it, a trailing ` #` or ` ;` comment moves configparser's cut to the end of the line (its search runs in
+ * rounds over the two prefixes, so the first whitespace-preceded match of the *later* round wins).
+ */
+function safeLine(line: string, where: string, value: string, prefix: string): string {
+  for (const candidate of [line, `${line} #`, `${line} ;`]) {
+    const full = prefix + candidate;
+    const cut = findCommentStart(full);
+    if (pyStrip(cut === null ? full : full.slice(0, cut)) === pyStrip(prefix + line)) return candidate;
+  }
+  throw new TypeError(
+    `${where}: ${JSON.stringify(value)} cannot be written to an INI file (";" or "#" would start a comment)`,
+  );
+}
+
 /** One value as INI text that configparser reads back unchanged. */
 function text(value: string, where: string): string {
   const lines = value.split('\n');
-  lines.forEach((line, i) => {
-    if (
-      /[\s\x85\xa0][;#]/u.test(line) ||
-      (i === 0 && /^[;#]/.test(line)) ||
-      (i > 0 && /^\s*[;#]/.test(line))
-    ) {
-      throw new TypeError(
-        `${where}: ${JSON.stringify(value)} cannot be written to an INI file (";" or "#" would start a comment)`,
-      );
-    }
-  });
-  if (value !== value.trim() && value.trim() !== '') {
+  if (value !== pyStrip(value) || lines.some((l, i) => i > 0 && l !== '' && l !== pyStrip(l))) {
     throw new TypeError(
       `${where}: ${JSON.stringify(value)} cannot be written to an INI file (surrounding whitespace)`,
     );
   }
-  if (lines.length > 1 && lines[lines.length - 1] === '') {
-    throw new TypeError(
-      `${where}: ${JSON.stringify(value)} cannot be written to an INI file (trailing newline)`,
-    );
-  }
   // Continuation lines are indented; empty lines inside a value are kept by configparser as they are.
-  return lines.map((l, i) => (i === 0 || l === '' ? l : `  ${l}`)).join('\n');
+  // The first line follows `key=`; the check includes what precedes each line.
+  return lines
+    .map((l, i) =>
+      l === '' ? l : i === 0 ? safeLine(l, where, value, 'k=') : `  ${safeLine(l, where, value, '  ')}`,
+    )
+    .join('\n');
 }
 
 /** A POSIX-shell word for an argv element (supervisord splits `command` with `shlex.split`). */

@@ -27,10 +27,10 @@ export function corpusCases(): string[] {
     .sort();
 }
 
-/** BASE_ENV plus files/NAME.env (KEY=VALUE lines, `#` comments), as reference.py reads it. */
-export function caseEnv(name: string): Record<string, string> {
+/** BASE_ENV plus NAME.env beside NAME.conf (KEY=VALUE lines, `#` comments), as reference.py reads it. */
+export function envFor(confFile: string): Record<string, string> {
   const env: Record<string, string> = { ...BASE_ENV };
-  const file = path.join(CORPUS, 'files', `${name}.env`);
+  const file = confFile.replace(/\.conf$/, '.env');
   if (existsSync(file)) {
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (!line.trim() || line.trimStart().startsWith('#')) continue;
@@ -41,13 +41,18 @@ export function caseEnv(name: string): Record<string, string> {
   return env;
 }
 
-/** The read options reference.py pins for one case. */
+/** The read options reference.py pins for one corpus case. */
 export function caseOptions(name: string): IniReadOptions & { env: Record<string, string> } {
-  const here = path.join(CORPUS, 'files');
+  return fileOptions(path.join(CORPUS, 'files', `${name}.conf`));
+}
+
+/** The read options reference.py pins for any file: its directory is `here`, the cwd and the include sandbox. */
+export function fileOptions(file: string): IniReadOptions & { env: Record<string, string> } {
+  const here = path.dirname(file);
   return {
     here,
-    file: path.join(here, `${name}.conf`),
-    env: caseEnv(name),
+    file,
+    env: envFor(file),
     hostNodeName: 'testhost',
     tempdir: '/tmp',
     cwd: here,
