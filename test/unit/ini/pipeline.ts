@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import type { ProcessConfig, ResolvedConfig } from '../../../src/config/types.js';
 import { ConfigError } from '../../../src/errors.js';
-import { parseIni, toIni } from '../../../src/ini/index.js';
+import { inspectIni, parseIni, toIni } from '../../../src/ini/index.js';
 import { fileOptions, replaceHere } from './corpus-helpers.js';
 
 /** Our resolved process in reference.py's JSON shape. */
@@ -97,5 +97,16 @@ export function checkPipeline(file: string, want: Record<string, unknown>, known
     const again = parseIni(text, { ...opts, file: 'roundtrip.conf' });
     expect(again, text).toEqual(config);
     expect(again.eventListeners, text).toEqual(config.eventListeners);
+  }
+}
+
+/** Our view of a file, in reference.py's JSON shape (an error as `{ error }`). */
+export function ourView(file: string): unknown {
+  try {
+    const { warnings: _w, ...model } = inspectIni(readFileSync(file, 'utf8'), fileOptions(file));
+    return replaceHere(model, path.dirname(file));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return replaceHere({ error: err.issues[0]?.message }, path.dirname(file));
   }
 }
