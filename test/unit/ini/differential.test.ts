@@ -1,11 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ORACLE_CASES } from './oracle-cases.js';
 import { ORACLE_MISSING, pythonParse, writeCases } from './python-oracle.js';
 import { checkPipeline, ourView } from './pipeline.js';
 
+// The cases are written once to a temporary directory and parsed by supervisord once.
+const { root, files } = ORACLE_MISSING === null ? writeCases(ORACLE_CASES) : { root: null, files: [] };
+const theirs = ORACLE_MISSING === null ? pythonParse(files) : [];
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
 describe.skipIf(ORACLE_MISSING !== null)('differential: inspectIni equals supervisord 4.2.5', () => {
-  const { files } = ORACLE_MISSING === null ? writeCases(ORACLE_CASES) : { files: [] };
-  const theirs = ORACLE_MISSING === null ? pythonParse(files) : [];
   ORACLE_CASES.forEach((c, i) => {
     it(c.name, () => {
       expect(ourView(files[i] ?? '')).toEqual(theirs[i]);
