@@ -301,6 +301,8 @@ async function main() {
     },
     signal,
   );
+  allRunning.catch(() => {}); // handled below; this only keeps a rejection during start() from being "unhandled"
+  signal.throwIfAborted();
   await sup.start();
   await allRunning;
 
