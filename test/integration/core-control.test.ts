@@ -3,7 +3,8 @@
  * their result structs, faults, signals, stdin, and SHUTDOWN_STATE (`rpcinterface.py`; reference §6).
  */
 import { describe, expect } from 'vitest';
-import { Faults, SupervisorError, type ProcessResult } from '../../src/index.js';
+import type { SupervisorError } from '../../src/index.js';
+import { Faults, type ProcessResult } from '../../src/index.js';
 import { it, prog } from '../helpers/core.js';
 
 const ok = (group: string, name: string): ProcessResult => ({
