@@ -29,13 +29,14 @@ export const Faults = {
 /** A supervisord fault name. */
 export type FaultName = keyof typeof Faults;
 
-/** Every error code procvisor uses: the fault names plus `CONFIG_ERROR`. */
-export type ErrorCode = Exclude<FaultName, 'SUCCESS'> | 'CONFIG_ERROR';
+/** Every error code procvisor uses: the fault names plus `CONFIG_ERROR` and `WAIT_FAILED`. */
+export type ErrorCode = Exclude<FaultName, 'SUCCESS'> | 'CONFIG_ERROR' | 'WAIT_FAILED';
 
 /** Every error code, for documentation and exhaustive tests. */
 export const ERROR_CODES: readonly ErrorCode[] = [
   ...(Object.keys(Faults) as FaultName[]).filter((k): k is Exclude<FaultName, 'SUCCESS'> => k !== 'SUCCESS'),
   'CONFIG_ERROR',
+  'WAIT_FAILED',
 ];
 
 /**
@@ -58,7 +59,7 @@ export class SupervisorError extends Error {
     super(text ? `${code}: ${text}` : code, options);
     this.name = new.target.name;
     this.code = code;
-    this.faultCode = code === 'CONFIG_ERROR' ? 0 : Faults[code];
+    this.faultCode = code === 'CONFIG_ERROR' || code === 'WAIT_FAILED' ? 0 : Faults[code];
     this.text = text;
   }
 }
@@ -87,6 +88,27 @@ export class SpawnError extends SupervisorError {}
 export class ShutdownStateError extends SupervisorError {
   constructor() {
     super('SHUTDOWN_STATE');
+  }
+}
+
+/**
+ * A wait (`waitForState`, `waitForOutput`, `waitForReady`) ran out of time, or a process it waited for failed.
+ * Carries the process's info and its last output lines.
+ */
+export class WaitTimeoutError extends SupervisorError {
+  constructor(
+    message: string,
+    /** getProcessInfo of the process concerned. */
+    readonly info?: {
+      readonly name: string;
+      readonly group: string;
+      readonly statename: string;
+      readonly description: string;
+    },
+    /** The last lines it wrote. */
+    readonly output: readonly string[] = [],
+  ) {
+    super('WAIT_FAILED', message);
   }
 }
 

@@ -29,6 +29,7 @@ export {
   ProcessStateError,
   SpawnError,
   ShutdownStateError,
+  WaitTimeoutError,
   Faults,
   ERROR_CODES,
 } from './errors.js';

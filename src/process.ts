@@ -11,7 +11,9 @@ import type { ProcessConfig } from './config/types.js';
 import { signalName } from './config/datatypes.js';
 import { ProcessStateEvent, type SupervisorEvent } from './events/events.js';
 import type { ActivityLogRecord, SupervisorEventMap } from './events/emitter.js';
-import { ProcessStateError, SpawnError, SupervisorError } from './errors.js';
+import { ProcessStateError, SpawnError, SupervisorError, WaitTimeoutError } from './errors.js';
+import { LineSplitter } from './line-splitter.js';
+import { startProbe, type Probe } from './readiness.js';
 import { processInfo, type ProcessInfo } from './info.js';
 import { ProcessOutput } from './logging/process-output.js';
 import { CommandError, resolveCommand } from './platform/resolve-command.js';
@@ -55,6 +57,9 @@ export interface WaitOptions {
 
 type Waiter = () => boolean;
 
+/** How much recent output each channel keeps for error reports. */
+const RECENT_BYTES = 8 * 1024;
+
 /**
  * One supervised process: one `process_num` of a program.
  * @example
@@ -80,6 +85,15 @@ export class Process extends EventEmitter<SupervisorEventMap> {
   #waiters = new Set<Waiter>();
   #closing: Promise<void> = Promise.resolve();
   #faults: string[] = [];
+  #probe: Probe | null = null;
+  /** The last bytes of output per channel, for error reports (a few chunks, bounded). */
+  #recent: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
+  #recentBytes: Record<'stdout' | 'stderr', number> = { stdout: 0, stderr: 0 };
+  /** Line watchers (waitForOutput); empty in the common case, so output does no per-line work. */
+  #lineWatchers = new Set<{
+    channel: 'stdout' | 'stderr' | 'both';
+    splitter: Record<'stdout' | 'stderr', LineSplitter>;
+  }>();
 
   /** @internal Created by the supervisor. */
   constructor(config: ProcessConfig, host: ProcessHost) {
@@ -247,8 +261,114 @@ export class Process extends EventEmitter<SupervisorEventMap> {
   }
 
   /** @internal The group is being removed or the supervisor is done: release files and timers. */
+  /**
+   * Resolves when the state satisfies `want` (a state name, a list of them, or a predicate); at once if it
+   * already does. Rejects on timeout (ms) or abort, and always removes its listener.
+   */
+  waitForState(
+    want: ProcessStateName | readonly ProcessStateName[] | ((process: Process) => boolean),
+    options: { timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<Process> {
+    const test =
+      typeof want === 'function'
+        ? want
+        : typeof want === 'string'
+          ? (p: Process) => p.state === want
+          : (p: Process) => want.includes(p.state);
+    return this.#withTimeout(
+      (signal) => this.#waitUntil(() => (test(this) ? this : undefined), signal),
+      options,
+      () => `${this.namespec} did not reach the wanted state (now ${this.state})`,
+    );
+  }
+
+  /**
+   * Resolves with the first line of output (after this call) that matches `pattern`. Rejects on timeout
+   * (ms) or abort, and stops watching whatever happens.
+   */
+  waitForOutput(
+    pattern: RegExp | string,
+    options: { channel?: 'stdout' | 'stderr' | 'both'; timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<string> {
+    const re =
+      typeof pattern === 'string' ? null : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+    const matches = (line: string) => (re ? re.test(line) : line.includes(pattern as string));
+    return this.#withTimeout(
+      (signal) =>
+        new Promise<string>((resolve, reject) => {
+          const watcher = {
+            channel: options.channel ?? 'both',
+            splitter: {
+              stdout: new LineSplitter((l) => found(l)),
+              stderr: new LineSplitter((l) => found(l)),
+            },
+          };
+          const cleanup = () => {
+            this.#lineWatchers.delete(watcher);
+            signal.removeEventListener('abort', onAbort);
+          };
+          const found = (line: string) => {
+            if (!matches(line)) return;
+            cleanup();
+            resolve(line);
+          };
+          const onAbort = () => {
+            cleanup();
+            reject(signal.reason);
+          };
+          if (signal.aborted) return reject(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+          this.#lineWatchers.add(watcher);
+        }),
+      options,
+      () => `no output line of ${this.namespec} matched ${String(pattern)}`,
+    );
+  }
+
+  /** The last lines of output the process wrote (both channels, up to `count`), for error reports. */
+  recentOutput(count = 20): string[] {
+    const text = (ch: 'stdout' | 'stderr') => Buffer.concat(this.#recent[ch]).toString('utf8');
+    const lines = [...text('stdout').split('\n'), ...text('stderr').split('\n')].filter((l) => l !== '');
+    return lines.slice(-count);
+  }
+
+  #remember(channel: 'stdout' | 'stderr', chunk: Buffer): void {
+    const list = this.#recent[channel];
+    list.push(chunk);
+    this.#recentBytes[channel] += chunk.length;
+    while (list.length > 1 && this.#recentBytes[channel] - list[0]!.length >= RECENT_BYTES) {
+      this.#recentBytes[channel] -= list.shift()!.length;
+    }
+  }
+
+  /** Runs `work` with a signal that aborts on the caller's signal or after `timeout` ms. */
+  async #withTimeout<T>(
+    work: (signal: AbortSignal) => Promise<T>,
+    options: { timeout?: number; signal?: AbortSignal },
+    describeTimeout: () => string,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
+    let timer: TimerHandle | undefined;
+    if (options.timeout !== undefined) {
+      timer = this.#host.clock.setTimer(options.timeout, () =>
+        controller.abort(new WaitTimeoutError(describeTimeout(), this.info(), this.recentOutput())),
+      );
+    }
+    try {
+      return await work(controller.signal);
+    } finally {
+      if (timer !== undefined) this.#host.clock.clearTimer(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   async _dispose(nocleanup: boolean): Promise<void> {
     for (const name of [...this.#timers.keys()]) this.#cancel(name);
+    this.#probe?.stop();
+    this.#probe = null;
     await this.#closing;
     await this.#output.dispose(nocleanup);
     this.#waiters.clear();
@@ -292,6 +412,7 @@ export class Process extends EventEmitter<SupervisorEventMap> {
       killasgroup: c.killasgroup,
       supervisorRunning: this.#host.supervisorRunning(),
       signalName,
+      readiness: c.readiness ? { timeout: c.readiness.timeout, startsecs: c.readiness.startsecs } : null,
     };
   }
 
@@ -366,6 +487,24 @@ export class Process extends EventEmitter<SupervisorEventMap> {
       case 'log':
         this.#host.log({ ...effect.line, time: this.#host.clock.wall() });
         break;
+      case 'probe':
+        this.#probe?.stop();
+        if (this.config.readiness) {
+          const generation = this.#generation;
+          this.#probe = startProbe(this.config.readiness, {
+            clock: this.#host.clock,
+            name: this.name,
+            pid: this.#snap.pid,
+            onReady: () => {
+              if (generation === this.#generation) this.#dispatch({ type: 'ready', ...this.#stamp() });
+            },
+          });
+        }
+        break;
+      case 'unprobe':
+        this.#probe?.stop();
+        this.#probe = null;
+        break;
       case 'enqueue':
         this.#queue.push({ type: 'start', ...this.#stamp() });
         break;
@@ -435,7 +574,14 @@ export class Process extends EventEmitter<SupervisorEventMap> {
         this.#dispatch({ type: 'spawnFailed', message, ...this.#stamp() });
       },
       output: (channel, chunk) => {
-        if (current()) this.#output.write(channel, chunk);
+        if (!current()) return;
+        this.#remember(channel, chunk);
+        this.#probe?.feed(channel, chunk);
+        if (this.#lineWatchers.size > 0) {
+          for (const w of this.#lineWatchers)
+            if (w.channel === 'both' || w.channel === channel) w.splitter[channel].feed(chunk);
+        }
+        this.#output.write(channel, chunk);
       },
       exit: (exitstatus, sig) => {
         if (!current()) return;

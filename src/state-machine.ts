@@ -25,6 +25,12 @@ export interface Snapshot {
   readonly exitstatus: number | null;
   /** Why the last start failed, or null. */
   readonly spawnerr: string | null;
+  /** Readiness: the check passed during this start (procvisor). */
+  readonly ready: boolean;
+  /** Readiness with startsecs: startsecs have passed during this start (procvisor). */
+  readonly startsecsPassed: boolean;
+  /** The current start was abandoned (readiness timed out): the spawnerr to record when the child exits. */
+  readonly failing: string | null;
 }
 
 /** A fresh process: STOPPED, never started. */
@@ -38,10 +44,13 @@ export const INITIAL_SNAPSHOT: Snapshot = Object.freeze({
   killing: false,
   exitstatus: null,
   spawnerr: null,
+  ready: false,
+  startsecsPassed: false,
+  failing: null,
 });
 
 /** The timers a process uses; at most one of each is pending. */
-export type TimerName = 'startsecs' | 'backoff' | 'stopwait';
+export type TimerName = 'startsecs' | 'backoff' | 'stopwait' | 'readiness';
 
 /** Time as carried by every input: monotonic ms for durations, wall-clock ms for reports. */
 export interface Stamp {
@@ -69,6 +78,8 @@ export type Input =
   | ({ readonly type: 'stop' } & Stamp)
   /** supervisord's `give_up()` during shutdown: BACKOFF becomes FATAL. */
   | ({ readonly type: 'giveUp' } & Stamp)
+  /** The readiness check passed (procvisor). */
+  | ({ readonly type: 'ready' } & Stamp)
   /** Sending a signal failed with something other than ESRCH: the state is unknown. */
   | ({ readonly type: 'signalFailed'; readonly message: string } & Stamp);
 
@@ -101,6 +112,10 @@ export type Effect =
   | { readonly type: 'schedule'; readonly timer: TimerName; readonly ms: number }
   | { readonly type: 'cancel'; readonly timer: TimerName }
   | { readonly type: 'log'; readonly line: LogLine }
+  /** Start checking readiness for the current child. */
+  | { readonly type: 'probe' }
+  /** Stop checking readiness. */
+  | { readonly type: 'unprobe' }
   /** Feed this input back in after the current one is fully handled (never recursively). */
   | { readonly type: 'enqueue'; readonly input: 'start' };
 
@@ -119,6 +134,8 @@ export interface TransitionContext {
   readonly supervisorRunning: boolean;
   /** Signal name for messages, e.g. 'TERM'. */
   readonly signalName: (signal: number) => string;
+  /** procvisor readiness: null for supervisord's startsecs rule. */
+  readonly readiness: { readonly timeout: number; readonly startsecs: boolean } | null;
 }
 
 /** The result of a transition. */
@@ -163,6 +180,13 @@ function change(
 
 const log = (level: LogLine['level'], message: string): Effect => ({ type: 'log', line: { level, message } });
 
+/** Everything a start arms, disarmed when the process leaves STARTING. */
+const leaveStarting: readonly Effect[] = [
+  { type: 'cancel', timer: 'startsecs' },
+  { type: 'cancel', timer: 'readiness' },
+  { type: 'unprobe' },
+];
+
 /** `spawn()`: STARTING, then the shell forks. Allowed from STOPPED, EXITED, FATAL and BACKOFF. */
 const start: Handler<'start'> = (s, i) => {
   const c = change(s, 'STARTING', {
@@ -171,6 +195,9 @@ const start: Handler<'start'> = (s, i) => {
     exitstatus: null,
     laststart: i.now,
     laststartWall: i.wall,
+    ready: false,
+    startsecsPassed: false,
+    failing: null,
   });
   return {
     snapshot: c.snapshot,
@@ -180,8 +207,8 @@ const start: Handler<'start'> = (s, i) => {
 
 /** Entering BACKOFF after a failed start: retry after `backoff` seconds, or give up at once. */
 function backoff(s: Snapshot, patch: Partial<Snapshot>, ctx: TransitionContext, logs: Effect[]): Result {
-  const b = change(s, 'BACKOFF', { ...patch, pid: 0 });
-  const effects: Effect[] = [{ type: 'cancel', timer: 'startsecs' }, ...logs, b.effect];
+  const b = change(s, 'BACKOFF', { ...patch, pid: 0, failing: null });
+  const effects: Effect[] = [...leaveStarting, ...logs, b.effect];
   if (b.snapshot.backoff > ctx.startretries) {
     // transition(): BACKOFF with backoff > startretries gives up, whatever the mood.
     const f = change(b.snapshot, 'FATAL', { backoff: 0 });
@@ -197,7 +224,16 @@ function backoff(s: Snapshot, patch: Partial<Snapshot>, ctx: TransitionContext, 
 const spawned: Handler<'spawned'> = (s, i, ctx) => {
   const effects: Effect[] = [log('info', `spawned: '${ctx.name}' with pid ${i.pid}`)];
   const elapsed = i.now - s.laststart;
-  effects.push({ type: 'schedule', timer: 'startsecs', ms: Math.max(0, ctx.startsecs * 1000 - elapsed) });
+  // Readiness replaces startsecs unless it is configured on top of it.
+  if (!ctx.readiness || ctx.readiness.startsecs) {
+    effects.push({ type: 'schedule', timer: 'startsecs', ms: Math.max(0, ctx.startsecs * 1000 - elapsed) });
+  }
+  if (ctx.readiness) {
+    effects.push(
+      { type: 'probe' },
+      { type: 'schedule', timer: 'readiness', ms: Math.max(0, ctx.readiness.timeout * 1000 - elapsed) },
+    );
+  }
   return { snapshot: { ...s, pid: i.pid, spawnerr: null }, effects };
 };
 
@@ -206,19 +242,43 @@ const spawnFailed: Handler<'spawnFailed'> = (s, i, ctx) =>
 
 /** `transition()` promotes STARTING to RUNNING once startsecs have passed. */
 const promote: Handler<'timer'> = (s, i, ctx) => {
-  if (i.timer !== 'startsecs' || s.pid === 0) return unchanged(s);
+  if (s.pid === 0 || s.failing !== null) return unchanged(s);
+  if (i.timer === 'readiness') return abandon(s, ctx);
+  if (i.timer !== 'startsecs') return unchanged(s);
+  // Readiness on top of startsecs: both must hold.
+  if (ctx.readiness && !s.ready) return unchanged({ ...s, startsecsPassed: true });
+  return running(
+    s,
+    ctx.readiness
+      ? `success: ${ctx.name} entered RUNNING state, process is ready`
+      : `success: ${ctx.name} entered RUNNING state, process has stayed up for > than ${ctx.startsecs} seconds (startsecs)`,
+  );
+};
+
+function running(s: Snapshot, message: string): Result {
   const r = change(s, 'RUNNING', { backoff: 0 });
+  return { snapshot: r.snapshot, effects: [...leaveStarting, log('info', message), r.effect] };
+}
+
+/** The readiness check passed: RUNNING now, or once startsecs have passed too. */
+const ready: Handler<'ready'> = (s, _i, ctx) => {
+  if (!ctx.readiness || s.pid === 0 || s.failing !== null || s.ready) return unchanged(s);
+  if (ctx.readiness.startsecs && !s.startsecsPassed) return unchanged({ ...s, ready: true });
+  return running({ ...s, ready: true }, `success: ${ctx.name} entered RUNNING state, process is ready`);
+};
+
+/** Readiness timed out: a failed start. The child is killed and its exit is reported as BACKOFF. */
+function abandon(s: Snapshot, ctx: TransitionContext): Result {
+  const message = `not ready within ${ctx.readiness?.timeout ?? 0} seconds (readiness)`;
   return {
-    snapshot: r.snapshot,
+    snapshot: { ...s, failing: message },
     effects: [
-      log(
-        'info',
-        `success: ${ctx.name} entered RUNNING state, process has stayed up for > than ${ctx.startsecs} seconds (startsecs)`,
-      ),
-      r.effect,
+      ...leaveStarting,
+      log('warn', `${ctx.name}: ${message}; killing it`),
+      { type: 'signal', signal: SIGKILL, group: ctx.killasgroup },
     ],
   };
-};
+}
 
 /** Describes an exit the way `options.py decode_wait_status` does. */
 function exitMessage(i: Extract<Input, { type: 'exit' }>): string {
@@ -233,15 +293,22 @@ function restarts(ctx: TransitionContext, expected: boolean): boolean {
 /** `finish()` for a child that was not being stopped. */
 const exited: Handler<'exit'> = (s, i, ctx) => {
   const msg = exitMessage(i);
-  const tooQuickly = i.now - s.laststart < ctx.startsecs * 1000;
   const base: Partial<Snapshot> = { laststopWall: i.wall, killing: false };
+  if (s.state === 'STARTING' && (s.failing !== null || ctx.readiness)) {
+    // With readiness, leaving before the check passed is a failed start, whatever startsecs says.
+    const spawnerr = s.failing ?? 'Exited before becoming ready (process log may have details)';
+    return backoff(s, { ...base, exitstatus: null, spawnerr }, ctx, [
+      log('warn', `exited: ${ctx.name} (${msg}; not expected)`),
+    ]);
+  }
+  const tooQuickly = i.now - s.laststart < ctx.startsecs * 1000;
   if (tooQuickly) {
     return backoff(s, { ...base, exitstatus: null, spawnerr: TOO_QUICK }, ctx, [
       log('warn', `exited: ${ctx.name} (${msg}; not expected)`),
     ]);
   }
   const expected = i.signal === null && ctx.exitcodes.includes(i.exitstatus);
-  const effects: Effect[] = [{ type: 'cancel', timer: 'startsecs' }];
+  const effects: Effect[] = [...leaveStarting];
   let cur = s;
   if (cur.state === 'STARTING') {
     // The exit was reaped after startsecs but before the promotion: RUNNING first, then EXITED.
@@ -283,7 +350,7 @@ const stoppedByUs: Handler<'exit'> = (s, i, ctx) => {
     snapshot: c.snapshot,
     effects: [
       { type: 'cancel', timer: 'stopwait' },
-      { type: 'cancel', timer: 'startsecs' },
+      ...leaveStarting,
       log(expected ? 'info' : 'warn', `stopped: ${ctx.name} (${msg})`),
       c.effect,
     ],
@@ -299,7 +366,7 @@ function kill(s: Snapshot, sig: number, ctx: TransitionContext): Result {
   if (s.state !== 'STOPPING') {
     const c = change(next, 'STOPPING', {}, { pid: s.pid });
     next = c.snapshot;
-    effects.push({ type: 'cancel', timer: 'startsecs' }, c.effect);
+    effects.push(...leaveStarting, c.effect);
   }
   effects.push(
     { type: 'signal', signal: sig, group },
@@ -349,6 +416,7 @@ export const TRANSITIONS: { readonly [S in ProcessStateName]: Row } = {
     spawnFailed,
     exit: exited,
     timer: promote,
+    ready,
     stop: stopLive,
     signalFailed: unknown,
   },

@@ -4,15 +4,15 @@
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { resolveConfig } from './config/index.js';
 import { signalNumber } from './config/datatypes.js';
 import type { SupervisorConfig } from './config/schema.js';
-import type { GroupConfig, ProcessConfig, ResolvedConfig } from './config/types.js';
+import type { DependencyCondition, GroupConfig, ProcessConfig, ResolvedConfig } from './config/types.js';
 import {
   ProcessGroupEvent,
+  ProcessStateEvent,
   SupervisorStateChangeEvent,
-  type ProcessStateEvent,
   type SupervisorEvent,
 } from './events/events.js';
 import {
@@ -28,14 +28,23 @@ import {
   ProcessStateError,
   ShutdownStateError,
   SupervisorError,
+  WaitTimeoutError,
 } from './errors.js';
 import type { ProcessInfo } from './info.js';
 import { lookupUser } from './platform/users.js';
+import { Containment } from './platform/containment.js';
 import { nodeSpawner, type Spawner } from './platform/spawner.js';
 import { Process, type ProcessHost } from './process.js';
 import { ProgramGroup } from './program-group.js';
 import { diffGroups } from './reload.js';
-import { RUNNING_STATES, SIGNALLABLE_STATES, SupervisorStates, type SupervisorStateName } from './states.js';
+import {
+  RUNNING_STATES,
+  SIGNALLABLE_STATES,
+  STOPPED_STATES,
+  SupervisorStates,
+  type ProcessStateName,
+  type SupervisorStateName,
+} from './states.js';
 
 /** One entry of the results of the group and "all" calls (`rpcinterface.py make_allfunc`). */
 export interface ProcessResult {
@@ -62,6 +71,20 @@ export interface SupervisorOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** `%(host_node_name)s`. Default `os.hostname()`. */
   readonly hostNodeName?: string;
+  /**
+   * Kill every child and descendant when the host process ends: with SIGKILL from `process.on('exit')` (a
+   * normal exit, `process.exit()`, an uncaught exception), and from a watchdog process when the host itself
+   * is killed (SIGKILL). Applies to the real spawner only. See `docs/orphans.md`.
+   * @default true
+   */
+  readonly killOnExit?: boolean;
+  /**
+   * On SIGINT, SIGTERM or SIGHUP, unless the application listens for that signal itself: shut down
+   * gracefully, then raise the signal again so the host ends as it would have without procvisor. See
+   * `docs/orphans.md`.
+   * @default true
+   */
+  readonly handleSignals?: boolean;
 }
 
 /** The result of {@link Supervisor.update}: what happened to each group, as `supervisorctl update` prints. */
@@ -94,8 +117,12 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
   readonly #options: SupervisorOptions;
   readonly #clock: Clock;
   readonly #spawner: Spawner;
+  readonly #containment: Containment | null;
   readonly #groups = new Map<string, ProgramGroup>();
   #phase: Phase = 'new';
+  /** Autostart processes waiting for their dependencies. */
+  readonly #pending = new Set<Process>();
+  readonly #waiters = new Set<() => void>();
   #shutdown: Promise<void> | undefined;
   readonly #host: ProcessHost;
 
@@ -108,7 +135,17 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
     this.#options = options;
     this.#config = this.#resolve(config);
     this.#clock = options.clock ?? systemClock;
-    this.#spawner = options.spawner ?? nodeSpawner;
+    // Only the real spawner's children are real processes to contain (a fake spawner's pids are not).
+    this.#containment =
+      options.spawner === undefined || options.spawner === nodeSpawner
+        ? new Containment({
+            killOnExit: options.killOnExit ?? true,
+            handleSignals: options.handleSignals ?? true,
+            shutdown: () => this.shutdown(),
+            log: (level, message) => this.#log({ level, message, time: this.#clock.wall() }),
+          })
+        : null;
+    this.#spawner = this.#containment?.wrap(nodeSpawner) ?? options.spawner ?? nodeSpawner;
     const config_ = () => this.#config;
     this.#host = {
       clock: this.#clock,
@@ -166,7 +203,7 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
     this.#phase = 'running';
     for (const g of this.#config.groups) this.#addGroup(g);
     this.#emit(new SupervisorStateChangeEvent('RUNNING'));
-    for (const g of this.#sortedGroups()) for (const p of g.processes) p._autostart();
+    for (const g of this.#sortedGroups()) for (const p of g.processes) this.#autostart(p);
   }
 
   /**
@@ -185,12 +222,19 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
       return;
     }
     this.#phase = 'stopping';
+    this.#pending.clear();
     this.#emit(new SupervisorStateChangeEvent('STOPPING'));
     const groups = this.#sortedGroups();
-    for (let g = groups.pop(); g; g = groups.pop()) {
-      for (const p of g.byPriority().reverse()) p._stopForShutdown();
-      await Promise.all(g.processes.map((p) => p._settled()));
+    while (groups.length > 0) {
+      // supervisord stops the highest priority number first; a group that others still depend on waits.
+      let i = groups.findLastIndex((g) => !groups.some((h) => h !== g && dependsOnGroup(h.processes, g)));
+      if (i < 0) i = groups.length - 1; // groups depending on each other: priority decides
+      const [g] = groups.splice(i, 1);
+      await stopInDependencyWaves(g!.byPriority().reverse());
     }
+    // Descendants that outlived their parent (they left its process group, or it was stopped without
+    // stopasgroup) are ours too: SIGTERM, then SIGKILL after the longest stopwaitsecs (docs/orphans.md).
+    await this.#containment?.close(Math.max(0, ...this.processes.map((p) => p.config.stopwaitsecs)) * 1000);
     await Promise.all(this.processes.map((p) => p._dispose(this.#config.nocleanup)));
     this.#phase = 'stopped';
   }
@@ -384,7 +428,7 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
     if (!config) throw new BadNameError(name);
     if (this.#groups.has(name)) throw new SupervisorError('ALREADY_ADDED', name);
     const group = this.#addGroup(config);
-    for (const p of group.processes) p._autostart();
+    for (const p of group.processes) this.#autostart(p);
     return true;
   }
 
@@ -505,6 +549,187 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
     const group = this.#groups.get(from.groupName);
     if (group) emitSafely(group, event, (err, e) => reportListenerError(this, err, e));
     this.#emit(event);
+    if (event instanceof ProcessStateEvent) this.#stateChanged();
+  }
+
+  // ---- dependencies and waiting (procvisor) -------------------------------------------------------------
+
+  /** Autostart, unless the process's dependencies are not met yet: then it waits in #pending. */
+  #autostart(p: Process): void {
+    if (!p.config.autostart) return;
+    if (this.#dependenciesMet(p)) p._autostart();
+    else this.#pending.add(p);
+  }
+
+  #processesOf(program: string): Process[] {
+    return this.processes.filter((p) => p.config.programName === program);
+  }
+
+  #dependenciesMet(p: Process): boolean {
+    return Object.entries(p.config.dependsOn).every(([program, condition]) =>
+      this.#processesOf(program).every((d) => conditionMet(d, condition)),
+    );
+  }
+
+  /** A dependency that can no longer be met: its program has settled in a state that does not satisfy it. */
+  #blockedBy(p: Process): Process | undefined {
+    for (const [program, condition] of Object.entries(p.config.dependsOn)) {
+      const procs = this.#processesOf(program);
+      const failed = procs.find((d) => !conditionMet(d, condition) && hasGivenUp(d));
+      if (failed) return failed;
+    }
+    return undefined;
+  }
+
+  #stateChanged(): void {
+    if (this.#pending.size > 0 && this.#phase === 'running') {
+      for (const p of [...this.#pending]) {
+        if (this.#dependenciesMet(p)) {
+          this.#pending.delete(p);
+          if (p.state === 'STOPPED' && p.snapshot.laststart === 0) p._autostart();
+        }
+      }
+    }
+    for (const w of [...this.#waiters]) w();
+  }
+
+  /** Resolves when `check` returns a value (checked now and after every state change); rejects on its throw. */
+  async #waitFor<T>(
+    check: () => T | undefined,
+    options: { timeout?: number; signal?: AbortSignal },
+    onTimeout: () => Error,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      let timer: TimerHandle | undefined;
+      const finish = (fn: () => void) => {
+        if (done) return;
+        done = true;
+        this.#waiters.delete(waiter);
+        if (timer !== undefined) this.#clock.clearTimer(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const waiter = () => {
+        let value: T | undefined;
+        try {
+          value = check();
+        } catch (err) {
+          finish(() => reject(err));
+          return;
+        }
+        if (value !== undefined) finish(() => resolve(value));
+      };
+      const onAbort = () => finish(() => reject(options.signal?.reason));
+      if (options.signal?.aborted) return reject(options.signal.reason);
+      waiter();
+      if (done) return;
+      this.#waiters.add(waiter);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.timeout !== undefined) {
+        timer = this.#clock.setTimer(options.timeout, () => finish(() => reject(onTimeout())));
+      }
+    });
+  }
+
+  /**
+   * Resolves with the process once its state satisfies `want` (a state, a list, or a predicate), at once if
+   * it already does. Rejects with WAIT_FAILED after `timeout` ms, or when `signal` aborts. Always removes its
+   * listener.
+   */
+  async waitForState(
+    name: string,
+    want: ProcessStateName | readonly ProcessStateName[] | ((process: Process) => boolean),
+    options: { timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<Process> {
+    const { process } = this.#lookup(name);
+    if (!process) throw new BadNameError(name);
+    return process.waitForState(want, options);
+  }
+
+  /** Resolves with the first output line of the process (from now on) matching `pattern`. */
+  async waitForOutput(
+    name: string,
+    pattern: RegExp | string,
+    options: { channel?: 'stdout' | 'stderr' | 'both'; timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<string> {
+    const { process } = this.#lookup(name);
+    if (!process) throw new BadNameError(name);
+    return process.waitForOutput(pattern, options);
+  }
+
+  /**
+   * Resolves once every process has settled: none is STARTING, BACKOFF or STOPPING, and none waits for a
+   * dependency that can still be met.
+   */
+  async waitForSettled(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
+    await this.#waitFor(
+      () => (this.#unsettled() === undefined ? true : undefined),
+      options,
+      () => failure('not every process settled', this.#unsettled()),
+    );
+  }
+
+  #unsettled(): Process | undefined {
+    return this.processes.find(
+      (p) =>
+        TRANSITIONAL.has(p.state) ||
+        (this.#pending.has(p) && this.#blockedBy(p) === undefined) ||
+        (p.state === 'EXITED' && p.snapshot.laststart > 0 && willRestart(p) && this.#phase === 'running'),
+    );
+  }
+
+  /**
+   * Resolves once every autostart process is RUNNING (or, for a one-shot, EXITED with an expected code).
+   * Rejects with WAIT_FAILED, carrying the failing process's info and last output lines, as soon as one fails
+   * for good (FATAL, UNKNOWN, an unexpected exit that will not restart, a dependency that cannot be met), or
+   * after `timeout` ms.
+   */
+  async waitForReady(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const autostart = () => this.processes.filter((p) => p.config.autostart);
+    await this.#waitFor(
+      () => {
+        for (const p of autostart()) {
+          if (p.state === 'FATAL' || p.state === 'UNKNOWN') throw failure(`${p.namespec} is ${p.state}`, p);
+          if (p.state === 'EXITED' && !exitedOk(p) && !willRestart(p)) {
+            throw failure(`${p.namespec} exited unexpectedly`, p);
+          }
+          const blocker = this.#pending.has(p) ? this.#blockedBy(p) : undefined;
+          if (blocker)
+            throw failure(`${p.namespec} waits for ${blocker.namespec}, which is ${blocker.state}`, blocker);
+        }
+        return autostart().every((p) => p.state === 'RUNNING' || exitedOk(p)) ? true : undefined;
+      },
+      options,
+      () =>
+        failure(
+          'not every autostart process is RUNNING',
+          autostart().find((p) => p.state !== 'RUNNING'),
+        ),
+    );
+  }
+
+  /**
+   * Creates a supervisor, starts it and waits until every autostart process is ready. If that fails, it shuts
+   * down before rejecting, so nothing is left running. Made for tests and scripts:
+   * `await using sup = await Supervisor.launch(config)`.
+   */
+  static async launch(
+    config: SupervisorConfig | ResolvedConfig,
+    options: SupervisorOptions & { timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<Supervisor> {
+    const sup = new Supervisor(config, options);
+    try {
+      await sup.start();
+      await sup.waitForReady({
+        ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      return sup;
+    } catch (err) {
+      await sup.shutdown();
+      throw err;
+    }
   }
 
   #emit(event: SupervisorEvent): void {
@@ -519,6 +744,69 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
       process.emitWarning(`procvisor: a 'log' listener threw: ${String(error)}`, 'ProcvisorListenerWarning');
     }
   }
+}
+
+const TRANSITIONAL: ReadonlySet<ProcessStateName> = new Set(['STARTING', 'BACKOFF', 'STOPPING']);
+
+function exitedOk(p: Process): boolean {
+  return p.state === 'EXITED' && p.config.exitcodes.includes(p.snapshot.exitstatus ?? -1);
+}
+
+function willRestart(p: Process): boolean {
+  return p.config.autorestart === true || (p.config.autorestart === 'unexpected' && !exitedOk(p));
+}
+
+/** Whether `d` meets a dependsOn condition. */
+function conditionMet(d: Process, condition: DependencyCondition): boolean {
+  switch (condition) {
+    case 'started':
+      return (
+        d.state === 'STARTING' || d.state === 'RUNNING' || (d.snapshot.laststart > 0 && d.state === 'EXITED')
+      );
+    case 'ready':
+      return d.state === 'RUNNING';
+    case 'exited-ok':
+      return exitedOk(d);
+  }
+}
+
+/** A process that will not change state on its own any more. */
+function hasGivenUp(d: Process): boolean {
+  return (
+    d.state === 'FATAL' ||
+    d.state === 'UNKNOWN' ||
+    (d.state === 'EXITED' && !willRestart(d)) ||
+    (d.state === 'STOPPED' && (d.snapshot.laststart > 0 || !d.config.autostart))
+  );
+}
+
+/** Whether any of `processes` still running depends on a program of group `g`. */
+function dependsOnGroup(processes: readonly Process[], g: ProgramGroup): boolean {
+  return processes.some(
+    (q) => !STOPPED_STATES.has(q.state) && g.config.programs.some((program) => program in q.config.dependsOn),
+  );
+}
+
+/** Stops processes (already in supervisord's order) in waves: dependents before what they depend on. */
+async function stopInDependencyWaves(processes: Process[]): Promise<void> {
+  let left = processes;
+  while (left.length > 0) {
+    let wave = left.filter((p) => !left.some((q) => q !== p && p.config.programName in q.config.dependsOn));
+    if (wave.length === 0) wave = left;
+    for (const p of wave) p._stopForShutdown();
+    await Promise.all(wave.map((p) => p._settled()));
+    left = left.filter((p) => !wave.includes(p));
+  }
+}
+
+function failure(message: string, p: Process | undefined): WaitTimeoutError {
+  if (!p) return new WaitTimeoutError(message);
+  const info = p.info();
+  return new WaitTimeoutError(
+    `${message}: ${info.statename} ${info.description}`.trim(),
+    info,
+    p.recentOutput(),
+  );
 }
 
 function cmp(a: string, b: string): number {
@@ -617,5 +905,3 @@ function configInfo(g: GroupConfig, p: ProcessConfig, inuse: boolean): ConfigInf
     serverurl: opt(p.serverurl),
   };
 }
-
-export type { ProcessStateEvent };

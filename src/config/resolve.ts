@@ -16,7 +16,13 @@ import { envExpansions, expand } from './expand.js';
 import type { Expansions } from './expand.js';
 import { configSchema, groupSchema, PER_PROCESS_OPTIONS, programSchema } from './schema.js';
 import type { ParsedProgramConfig, ParsedSupervisorConfig } from './schema.js';
-import type { ChannelLogConfig, GroupConfig, ProcessConfig, ResolvedConfig } from './types.js';
+import type {
+  ChannelLogConfig,
+  GroupConfig,
+  ProcessConfig,
+  ReadinessConfig,
+  ResolvedConfig,
+} from './types.js';
 
 /** Where the values of `%(ENV_*)s`, `%(host_node_name)s` come from. */
 export interface ResolveOptions {
@@ -364,9 +370,87 @@ function processesOf(
       stderr: channel(p, 'stderr', names, where, issues),
       environment: { ...config.environment, ...env },
       serverurl: p.serverurl,
+      readiness: readinessOf(p, names, where, issues),
+      dependsOn: p.dependsOn,
     });
   }
   return out.sort(compareConfigs);
+}
+
+/** Resolves `readiness` for one process: its strings are expanded with the per-process names. */
+function readinessOf(
+  p: ParsedProgramConfig,
+  names: Expansions,
+  where: Path,
+  issues: Issues,
+): ReadinessConfig | null {
+  const r = p.readiness;
+  if (r === null) return null;
+  const at = [...where, 'readiness'];
+  const common = { timeout: r.timeout, interval: r.interval, startsecs: r.startsecs };
+  if ('pattern' in r) {
+    if (r.pattern instanceof RegExp)
+      return { kind: 'pattern', pattern: r.pattern, channel: r.channel, ...common };
+    const text = issues.expand(r.pattern, names, [...at, 'pattern']) ?? r.pattern;
+    return { kind: 'pattern', pattern: new RegExp(escapeRegExp(text)), channel: r.channel, ...common };
+  }
+  if ('tcp' in r) {
+    const spec = typeof r.tcp === 'object' ? r.tcp : { host: '127.0.0.1', port: r.tcp };
+    const host = issues.expand(spec.host, names, [...at, 'tcp', 'host']) ?? spec.host;
+    const portText =
+      typeof spec.port === 'string' ? issues.expand(spec.port, names, [...at, 'tcp']) : spec.port;
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      issues.add([...at, 'tcp'], `not a TCP port: ${JSON.stringify(portText)}`);
+    }
+    return { kind: 'tcp', host, port, ...common };
+  }
+  if ('http' in r) {
+    const url = issues.expand(r.http, names, [...at, 'http']) ?? r.http;
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      issues.add([...at, 'http'], `not an http(s) URL: ${JSON.stringify(url)}`);
+    }
+    return { kind: 'http', url, ...common };
+  }
+  return { kind: 'check', check: r.check, ...common };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `dependsOn` must name programs, and must not form a cycle. */
+function checkDependencies(config: ParsedSupervisorConfig, issues: Issues): void {
+  const programs = config.programs;
+  for (const [name, p] of Object.entries(programs)) {
+    for (const dep of Object.keys(p.dependsOn)) {
+      if (!(dep in programs))
+        issues.add(['programs', name, 'dependsOn', dep], `depends on unknown program ${dep}`);
+      else if (dep === name)
+        issues.add(['programs', name, 'dependsOn', dep], `program ${name} depends on itself`);
+    }
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const reported = new Set<string>();
+  const visit = (name: string): void => {
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const dep of Object.keys(programs[name]?.dependsOn ?? {})) {
+      if (!(dep in programs) || dep === name) continue;
+      if (state.get(dep) === 'visiting') {
+        const cycle = [...stack.slice(stack.indexOf(dep)), dep];
+        const key = [...cycle].slice(0, -1).sort().join(',');
+        if (!reported.has(key)) {
+          reported.add(key);
+          issues.add(['programs', name, 'dependsOn', dep], `dependency cycle: ${cycle.join(' -> ')}`);
+        }
+      } else if (!state.has(dep)) visit(dep);
+    }
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of Object.keys(programs)) if (!state.has(name)) visit(name);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -394,6 +478,7 @@ function deepFreeze<T>(value: T): T {
 export function resolveConfig(input: unknown, opts: ResolveOptions = {}): ResolvedConfig {
   const issues = new Issues();
   const [config, prepared] = parse(input, opts, issues);
+  checkDependencies(config, issues);
 
   interface Instance {
     name: string;

@@ -26,6 +26,24 @@ export interface ChannelLogConfig {
   readonly syslog: boolean;
 }
 
+/** procvisor readiness, resolved: what makes STARTING become RUNNING. */
+export type ReadinessConfig = (
+  | { readonly kind: 'pattern'; readonly pattern: RegExp; readonly channel: 'stdout' | 'stderr' | 'both' }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'http'; readonly url: string }
+  | { readonly kind: 'check'; readonly check: (process: { name: string; pid: number }) => unknown }
+) & {
+  /** Seconds before the start counts as failed. */
+  readonly timeout: number;
+  /** Seconds between attempts (tcp, http, check). */
+  readonly interval: number;
+  /** Also wait for startsecs. */
+  readonly startsecs: boolean;
+};
+
+/** A `dependsOn` condition: the dependency was spawned, is RUNNING, or exited with an expected code. */
+export type DependencyCondition = 'started' | 'ready' | 'exited-ok';
+
 /** One process, resolved from a `[program:x]` (one per `process_num`). */
 export interface ProcessConfig {
   /** The process name: `process_name` expanded for this process_num. */
@@ -70,6 +88,10 @@ export interface ProcessConfig {
   readonly environment: Readonly<Record<string, string>>;
   /** `serverurl`, or null for AUTO/unset (use the supervisor's). */
   readonly serverurl: string | null;
+  /** procvisor readiness, or null for supervisord's startsecs rule. */
+  readonly readiness: ReadinessConfig | null;
+  /** procvisor dependencies of this process's program: program name → condition. */
+  readonly dependsOn: Readonly<Record<string, DependencyCondition>>;
 }
 
 /** A group of processes: one program's processes, or a `groups` entry (supervisord's `[group:x]`). */

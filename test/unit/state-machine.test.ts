@@ -23,6 +23,7 @@ const ctx: TransitionContext = {
   killasgroup: true,
   supervisorRunning: true,
   signalName: (n) => ({ 9: 'KILL', 15: 'TERM' })[n] ?? String(n),
+  readiness: null,
 };
 
 const T0 = 10_000;
@@ -56,6 +57,7 @@ const INPUTS: Record<Input['type'], Input> = {
   stop: { type: 'stop', ...LATER },
   giveUp: { type: 'giveUp', ...LATER },
   signalFailed: { type: 'signalFailed', message: 'EPERM', ...LATER },
+  ready: { type: 'ready', ...LATER },
 };
 
 const emitted = (effects: readonly Effect[]) =>
@@ -73,6 +75,7 @@ const EXPECTED: Record<ProcessStateName, Record<Input['type'], [ProcessStateName
     stop: 'ignored',
     giveUp: 'ignored',
     signalFailed: 'ignored',
+    ready: 'ignored',
   },
   STARTING: {
     start: 'ignored',
@@ -83,6 +86,7 @@ const EXPECTED: Record<ProcessStateName, Record<Input['type'], [ProcessStateName
     stop: ['STOPPING', ['STARTING>STOPPING']],
     giveUp: 'ignored',
     signalFailed: ['UNKNOWN', ['STARTING>UNKNOWN']],
+    ready: 'ignored',
   },
   RUNNING: {
     start: 'ignored',
@@ -93,6 +97,7 @@ const EXPECTED: Record<ProcessStateName, Record<Input['type'], [ProcessStateName
     stop: ['STOPPING', ['RUNNING>STOPPING']],
     giveUp: 'ignored',
     signalFailed: ['UNKNOWN', ['RUNNING>UNKNOWN']],
+    ready: 'ignored',
   },
   BACKOFF: {
     start: ['STARTING', ['BACKOFF>STARTING']],
@@ -103,6 +108,7 @@ const EXPECTED: Record<ProcessStateName, Record<Input['type'], [ProcessStateName
     stop: ['STOPPED', ['BACKOFF>STOPPED']],
     giveUp: ['FATAL', ['BACKOFF>FATAL']],
     signalFailed: 'ignored',
+    ready: 'ignored',
   },
   STOPPING: {
     start: 'ignored',
@@ -113,6 +119,7 @@ const EXPECTED: Record<ProcessStateName, Record<Input['type'], [ProcessStateName
     stop: ['STOPPING', []],
     giveUp: 'ignored',
     signalFailed: ['UNKNOWN', ['STOPPING>UNKNOWN']],
+    ready: 'ignored',
   },
   EXITED: {
     start: ['STARTING', ['EXITED>STARTING']],
@@ -123,6 +130,7 @@ const EXPECTED: Record<ProcessStateName, Record<Input['type'], [ProcessStateName
     stop: 'ignored',
     giveUp: 'ignored',
     signalFailed: 'ignored',
+    ready: 'ignored',
   },
   FATAL: {
     start: ['STARTING', ['FATAL>STARTING']],
@@ -133,6 +141,7 @@ const EXPECTED: Record<ProcessStateName, Record<Input['type'], [ProcessStateName
     stop: 'ignored',
     giveUp: 'ignored',
     signalFailed: 'ignored',
+    ready: 'ignored',
   },
   UNKNOWN: {
     start: 'ignored',
@@ -143,6 +152,7 @@ const EXPECTED: Record<ProcessStateName, Record<Input['type'], [ProcessStateName
     stop: 'ignored',
     giveUp: 'ignored',
     signalFailed: 'ignored',
+    ready: 'ignored',
   },
 };
 
@@ -273,6 +283,8 @@ describe('transition details', () => {
     const r = transition(SNAP.RUNNING, INPUTS.stop, ctx);
     expect(kinds(r.effects)).toEqual([
       { type: 'cancel', timer: 'startsecs' },
+      { type: 'cancel', timer: 'readiness' },
+      { type: 'unprobe' },
       { type: 'signal', signal: 15, group: false },
       { type: 'schedule', timer: 'stopwait', ms: 10_000 },
     ]);
@@ -302,6 +314,64 @@ describe('transition details', () => {
     expect(r.snapshot).toMatchObject({ state: 'STOPPED', pid: 0, killing: false, exitstatus: -1 });
     expect(r.effects.find((e) => e.type === 'emit')).toMatchObject({ change: { pid: 42 } });
     expect(r.effects).toContainEqual({ type: 'cancel', timer: 'stopwait' });
+  });
+
+  describe('readiness (procvisor)', () => {
+    const rctx: TransitionContext = { ...ctx, readiness: { timeout: 5, startsecs: false } };
+    const starting = { ...SNAP.STARTING, laststart: T0 };
+
+    it('spawned: probes and arms the readiness deadline instead of startsecs', () => {
+      const r = transition({ ...starting, pid: 0 }, { type: 'spawned', pid: 7, now: T0, wall: 0 }, rctx);
+      expect(kinds(r.effects)).toEqual([
+        { type: 'probe' },
+        { type: 'schedule', timer: 'readiness', ms: 5000 },
+      ]);
+    });
+
+    it('ready: RUNNING at once, probe stopped', () => {
+      const r = transition(starting, INPUTS.ready, rctx);
+      expect(emitted(r.effects)).toEqual(['STARTING>RUNNING']);
+      expect(r.effects).toContainEqual({ type: 'unprobe' });
+      expect(r.effects).toContainEqual({ type: 'cancel', timer: 'readiness' });
+    });
+
+    it('ready on top of startsecs: RUNNING only when both have happened, in either order', () => {
+      const both: TransitionContext = { ...ctx, readiness: { timeout: 5, startsecs: true } };
+      const a = transition(starting, INPUTS.ready, both);
+      expect(a.snapshot.state).toBe('STARTING');
+      const a2 = transition(a.snapshot, { type: 'timer', timer: 'startsecs', ...LATER }, both);
+      expect(emitted(a2.effects)).toEqual(['STARTING>RUNNING']);
+      const b = transition(starting, { type: 'timer', timer: 'startsecs', ...LATER }, both);
+      expect(b.snapshot.state).toBe('STARTING');
+      expect(emitted(transition(b.snapshot, INPUTS.ready, both).effects)).toEqual(['STARTING>RUNNING']);
+    });
+
+    it('timeout: the child is killed and its exit is a failed start', () => {
+      const r = transition(starting, { type: 'timer', timer: 'readiness', ...LATER }, rctx);
+      expect(r.snapshot.state).toBe('STARTING');
+      expect(r.effects).toContainEqual({ type: 'signal', signal: 9, group: true });
+      const e = transition(r.snapshot, { type: 'exit', exitstatus: -1, signal: 'SIGKILL', ...LATER }, rctx);
+      expect(e.snapshot).toMatchObject({
+        state: 'BACKOFF',
+        backoff: 1,
+        spawnerr: 'not ready within 5 seconds (readiness)',
+      });
+    });
+
+    it('an exit before ready is a failed start even after startsecs', () => {
+      const r = transition(starting, INPUTS.exit, rctx);
+      expect(r.snapshot).toMatchObject({
+        state: 'BACKOFF',
+        spawnerr: 'Exited before becoming ready (process log may have details)',
+      });
+    });
+
+    it('the startsecs timer alone does not make a process with readiness RUNNING', () => {
+      const both: TransitionContext = { ...ctx, readiness: { timeout: 5, startsecs: true } };
+      expect(transition(starting, { type: 'timer', timer: 'startsecs', ...LATER }, both).snapshot.state).toBe(
+        'STARTING',
+      );
+    });
   });
 
   it('startsecs=0: an immediate exit still passes through RUNNING', () => {

@@ -74,6 +74,9 @@ describe('defaults', () => {
       },
       environment: {},
       serverurl: null,
+      // procvisor's own options default to off: supervisord's behaviour.
+      readiness: null,
+      dependsOn: {},
     });
   });
 
