@@ -8,14 +8,23 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Clock, TimerHandle } from './clock.js';
 import type { ProcessConfig } from './config/types.js';
-import { signalName } from './config/datatypes.js';
+import { signalName, signalNumber } from './config/datatypes.js';
 import { ProcessStateEvent, type SupervisorEvent } from './events/events.js';
 import type { ActivityLogRecord, SupervisorEventMap } from './events/emitter.js';
-import { ProcessStateError, SpawnError, SupervisorError, WaitTimeoutError } from './errors.js';
+import {
+  BadSignalError,
+  ProcessStateError,
+  SpawnError,
+  SupervisorError,
+  WaitTimeoutError,
+} from './errors.js';
 import { LineSplitter } from './line-splitter.js';
 import { startProbe, type Probe } from './readiness.js';
 import { processInfo, type ProcessInfo } from './info.js';
 import { ProcessOutput } from './logging/process-output.js';
+import type { LinesOptions } from './logging/lines.js';
+import type { SyslogOptions } from './logging/syslog.js';
+import type { Channel, LogErrorRecord } from './logging/types.js';
 import { CommandError, resolveCommand } from './platform/resolve-command.js';
 import type { ChildHandle, ChildObserver, Spawner } from './platform/spawner.js';
 import { lookupUser } from './platform/users.js';
@@ -45,6 +54,13 @@ export interface ProcessHost {
   deliver(event: SupervisorEvent, from: Process): void;
   /** Writes an activity-log line. */
   log(record: ActivityLogRecord): void;
+  // ---- logs (issue 3) ----
+  /** `strip_ansi`: remove ANSI escapes from output before logging it. */
+  readonly stripAnsi?: boolean;
+  /** Where `*Syslog` lines go. */
+  readonly syslog?: SyslogOptions;
+  /** Reports a log that cannot be written (the supervisor's `'logError'` event). */
+  logError?(record: LogErrorRecord): void;
 }
 
 /** Options of the waiting methods. */
@@ -107,7 +123,15 @@ export class Process extends EventEmitter<SupervisorEventMap> {
       identifier: host.identifier,
       pid: () => this.#snap.pid,
       emit: (event) => host.deliver(event, this),
-      fault: (error) => this.#fault(error),
+      // ---- logs (issue 3) ----
+      fault: (record) => this._logFault(record),
+      get stripAnsi() {
+        return host.stripAnsi ?? false;
+      },
+      ...(host.syslog ? { syslog: host.syslog } : {}),
+      note: (message) => host.log({ level: 'warn', message, time: host.clock.wall() }),
+      pause: (channel) => this.#child?.pause?.(channel),
+      resume: (channel) => this.#child?.resume?.(channel),
     });
   }
 
@@ -213,7 +237,13 @@ export class Process extends EventEmitter<SupervisorEventMap> {
    * Sends a signal to the process (never its group), as supervisord's `signalProcess`: NOT_RUNNING unless
    * STARTING, RUNNING or STOPPING. The state does not change.
    */
-  signal(sig: number): void {
+  signal(signal: number | string): void {
+    let sig: number;
+    try {
+      sig = signalNumber(signal);
+    } catch {
+      throw new BadSignalError(signal);
+    }
     if (!['STARTING', 'RUNNING', 'STOPPING'].includes(this.state)) {
       throw new ProcessStateError('NOT_RUNNING', this.namespec);
     }
@@ -375,6 +405,39 @@ export class Process extends EventEmitter<SupervisorEventMap> {
     this.removeAllListeners();
   }
 
+  // ---- logs (issue 3) ----
+
+  /**
+   * Follows the process's output on `channel` line by line from now on, like `supervisorctl tail -f`
+   * (without the initial tail: read that with `tailProcessStdoutLog`). It sees what goes to the log
+   * (after `stripAnsi`, without capture-mode text) whatever the logfile setting, NONE included, across
+   * restarts. It ends when the process's group is removed or the supervisor has shut down, or on
+   * `options.signal`. A reader that falls behind by more than `maxBufferedBytes` loses the oldest lines
+   * and gets a marker line in their place (see docs/logging.md).
+   * @example
+   * ```ts
+   * for await (const line of sup.getProcess('web')!.lines('stderr')) console.log('web:', line);
+   * ```
+   */
+  lines(channel: Channel = 'stdout', options: LinesOptions = {}): AsyncIterableIterator<string> {
+    if (channel !== 'stdout' && channel !== 'stderr') {
+      throw new TypeError(`channel must be 'stdout' or 'stderr', got ${JSON.stringify(channel)}`);
+    }
+    return this.#output.lines(channel, options);
+  }
+
+  /** @internal The log files, for the supervisor's read/tail/clear methods. */
+  get _output(): ProcessOutput {
+    return this.#output;
+  }
+
+  /** @internal A log could not be written: a note in `faults` and the supervisor's `'logError'`. */
+  _logFault(record: LogErrorRecord): void {
+    const what = record.kind === 'syslog' ? 'syslog' : 'log';
+    this.#fault(new Error(`${record.channel} ${what} ${record.target}: ${record.error.message}`));
+    this.#host.logError?.(record);
+  }
+
   // ---- internals --------------------------------------------------------------------------------------
 
   #stamp(): { now: number; wall: number } {
@@ -431,6 +494,7 @@ export class Process extends EventEmitter<SupervisorEventMap> {
         const result = transition(this.#snap, next, this.#ctx());
         this.#snap = result.snapshot;
         for (const effect of result.effects) this.#run(effect);
+        this.#snap = result.snapshot;
         if (isFirst) first = result.error;
         isFirst = false;
         this.#notify();
@@ -444,6 +508,9 @@ export class Process extends EventEmitter<SupervisorEventMap> {
   #run(effect: Effect): void {
     switch (effect.type) {
       case 'emit': {
+        // supervisord commits each change before its event: a listener reads the state of this change,
+        // even when one input makes two (BACKOFF then FATAL).
+        this.#snap = effect.snapshot;
         const c = effect.change;
         this.#host.deliver(
           new ProcessStateEvent({

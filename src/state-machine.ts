@@ -106,7 +106,8 @@ export interface LogLine {
 
 /** What the shell must do, in order. */
 export type Effect =
-  | { readonly type: 'emit'; readonly change: StateChange }
+  /** Emit a state change; `snapshot` is the state as of this change (listeners see it, as in supervisord). */
+  | { readonly type: 'emit'; readonly change: StateChange; readonly snapshot: Snapshot }
   | { readonly type: 'spawn' }
   | { readonly type: 'signal'; readonly signal: number; readonly group: boolean }
   | { readonly type: 'schedule'; readonly timer: TimerName; readonly ms: number }
@@ -175,7 +176,7 @@ function change(
     pid: extras.pid ?? next.pid,
     expected: extras.expected ?? false,
   };
-  return { snapshot: next, effect: { type: 'emit', change } };
+  return { snapshot: next, effect: { type: 'emit', change, snapshot: next } };
 }
 
 const log = (level: LogLine['level'], message: string): Effect => ({ type: 'log', line: { level, message } });

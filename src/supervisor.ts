@@ -35,6 +35,9 @@ import { lookupUser } from './platform/users.js';
 import { Containment } from './platform/containment.js';
 import { nodeSpawner, type Spawner } from './platform/spawner.js';
 import { Process, type ProcessHost } from './process.js';
+import type { TailResult } from './logging/read.js';
+import type { SyslogOptions } from './logging/syslog.js';
+import type { LogErrorRecord } from './logging/types.js';
 import { ProgramGroup } from './program-group.js';
 import { diffGroups } from './reload.js';
 import {
@@ -71,6 +74,8 @@ export interface SupervisorOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** `%(host_node_name)s`. Default `os.hostname()`. */
   readonly hostNodeName?: string;
+  /** Where `*Syslog` output goes: the socket (default `/dev/log`) and tag (default `procvisor`). */
+  readonly syslog?: SyslogOptions;
   /**
    * Kill every child and descendant when the host process ends: with SIGKILL from `process.on('exit')` (a
    * normal exit, `process.exit()`, an uncaught exception), and from a watchdog process when the host itself
@@ -163,6 +168,12 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
       checkRunning: () => this.#checkRunning(),
       deliver: (event, from) => this.#deliver(event, from),
       log: (record) => this.#log(record),
+      // ---- logs (issue 3) ----
+      get stripAnsi() {
+        return config_().stripAnsi;
+      },
+      ...(options.syslog ? { syslog: options.syslog } : {}),
+      logError: (record) => this.#logError(record),
     };
   }
 
@@ -299,12 +310,16 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
    * @param wait - resolve only when RUNNING (default true).
    */
   startProcess(name: `${string}:*`, wait?: boolean): Promise<ProcessResult[]>;
-  startProcess(name: string, wait?: boolean): Promise<true>;
-  async startProcess(name: string, wait = true): Promise<true | ProcessResult[]> {
+  startProcess(name: string, wait?: boolean, options?: { signal?: AbortSignal }): Promise<true>;
+  async startProcess(
+    name: string,
+    wait = true,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<true | ProcessResult[]> {
     this.#checkRunning();
     const { group, process } = this.#lookup(name);
     if (!process) return this.startProcessGroup(group.name, wait);
-    return process._beginStart({ wait });
+    return process._beginStart({ wait, ...options });
   }
 
   /** supervisord's `startProcessGroup`: starts every process not already running, by process priority. */
@@ -331,12 +346,16 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
    * @param wait - resolve only when stopped (default true).
    */
   stopProcess(name: `${string}:*`, wait?: boolean): Promise<ProcessResult[]>;
-  stopProcess(name: string, wait?: boolean): Promise<true>;
-  async stopProcess(name: string, wait = true): Promise<true | ProcessResult[]> {
+  stopProcess(name: string, wait?: boolean, options?: { signal?: AbortSignal }): Promise<true>;
+  async stopProcess(
+    name: string,
+    wait = true,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<true | ProcessResult[]> {
     this.#checkRunning();
     const { group, process } = this.#lookup(name);
     if (!process) return this.stopProcessGroup(group.name, wait);
-    return process._beginStop({ wait });
+    return process._beginStop({ wait, ...options });
   }
 
   /** supervisord's `stopProcessGroup`: stops every running process, by ascending process priority. */
@@ -376,8 +395,8 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
 
   /** supervisord's `signalProcessGroup`: every signallable process of the group. */
   async signalProcessGroup(name: string, signal: string | number): Promise<ProcessResult[]> {
-    const group = this.#group(name);
     this.#checkRunning();
+    const group = this.#group(name);
     return allResults(
       group.byPriority().filter((p) => SIGNALLABLE_STATES.has(p.state)),
       (p) => (p.signal(parseSignal(signal)), true),
@@ -478,6 +497,123 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
       result.added.push(n);
     }
     return result;
+  }
+
+  // ---- logs (issue 3) -----------------------------------------------------------------------------
+
+  /**
+   * supervisord's `readProcessStdoutLog(name, offset, length)`: `length` bytes of the stdout log from
+   * `offset`; length 0 reads to the end; a negative offset (with length 0) reads the last `-offset` bytes.
+   * Faults: BAD_NAME, NO_FILE (no log file, or it does not exist), BAD_ARGUMENTS (negative length, or a
+   * negative offset with a length), FAILED (I/O error). Bytes that are not UTF-8 become U+FFFD.
+   */
+  async readProcessStdoutLog(name: string, offset: number, length: number): Promise<string> {
+    return this.#readLog(name, offset, length, 'stdout');
+  }
+
+  /** supervisord's `readProcessLog`: an alias of {@link Supervisor.readProcessStdoutLog}. */
+  async readProcessLog(name: string, offset: number, length: number): Promise<string> {
+    return this.#readLog(name, offset, length, 'stdout');
+  }
+
+  /** supervisord's `readProcessStderrLog`: as {@link Supervisor.readProcessStdoutLog}, for stderr. */
+  async readProcessStderrLog(name: string, offset: number, length: number): Promise<string> {
+    return this.#readLog(name, offset, length, 'stderr');
+  }
+
+  /**
+   * supervisord's `tailProcessStdoutLog(name, offset, length)`: up to `length` bytes from `offset`; when
+   * more than `length` bytes follow `offset`, the last `length` bytes and `overflow` true. The returned
+   * offset is the log's size: pass it back to get what comes next. `['', 0, false]` without a log file.
+   * @example
+   * ```ts
+   * let [text, offset] = await sup.tailProcessStdoutLog('web', 0, 1600);
+   * // later
+   * [text, offset] = await sup.tailProcessStdoutLog('web', offset, 1600);
+   * ```
+   */
+  async tailProcessStdoutLog(name: string, offset: number, length: number): Promise<TailResult> {
+    return this.#tailLog(name, offset, length, 'stdout');
+  }
+
+  /** supervisord's `tailProcessLog`: an alias of {@link Supervisor.tailProcessStdoutLog}. */
+  async tailProcessLog(name: string, offset: number, length: number): Promise<TailResult> {
+    return this.#tailLog(name, offset, length, 'stdout');
+  }
+
+  /** supervisord's `tailProcessStderrLog`: as {@link Supervisor.tailProcessStdoutLog}, for stderr. */
+  async tailProcessStderrLog(name: string, offset: number, length: number): Promise<TailResult> {
+    return this.#tailLog(name, offset, length, 'stderr');
+  }
+
+  /**
+   * supervisord's `clearProcessLogs`: deletes the process's current stdout and stderr log files (not the
+   * rotated backups) and starts new empty ones; forgets captured text. BAD_NAME, FAILED.
+   */
+  async clearProcessLogs(name: string): Promise<true> {
+    this.#checkRunning();
+    const { process } = this.#lookup(name);
+    if (!process) throw new BadNameError(name);
+    await process._output.clear(name);
+    return true;
+  }
+
+  /** supervisord's `clearProcessLog`: an alias of {@link Supervisor.clearProcessLogs}. */
+  async clearProcessLog(name: string): Promise<true> {
+    return this.clearProcessLogs(name);
+  }
+
+  /** supervisord's `clearAllProcessLogs`: every process, by priority; one result struct each. */
+  async clearAllProcessLogs(): Promise<ProcessResult[]> {
+    this.#checkRunning();
+    const results: ProcessResult[] = [];
+    for (const p of this.#allByPriority()) {
+      try {
+        await p._output.clear(p.namespec);
+        results.push({ name: p.name, group: p.groupName, status: Faults.SUCCESS, description: 'OK' });
+      } catch (err) {
+        if (!(err instanceof SupervisorError)) throw err;
+        results.push({ name: p.name, group: p.groupName, status: err.faultCode, description: err.message });
+      }
+    }
+    return results;
+  }
+
+  async #readLog(
+    name: string,
+    offset: number,
+    length: number,
+    channel: 'stdout' | 'stderr',
+  ): Promise<string> {
+    this.#checkRunning();
+    const { process } = this.#lookup(name);
+    if (!process) throw new BadNameError(name);
+    return process._output.read(channel, offset, length);
+  }
+
+  async #tailLog(
+    name: string,
+    offset: number,
+    length: number,
+    channel: 'stdout' | 'stderr',
+  ): Promise<TailResult> {
+    this.#checkRunning();
+    const { process } = this.#lookup(name);
+    if (!process) throw new BadNameError(name);
+    return process._output.tail(channel, offset, length);
+  }
+
+  /** Emits `'logError'`; a throwing listener becomes a process warning, never our problem. */
+  #logError(record: LogErrorRecord): void {
+    if (this.listenerCount('logError') === 0) return;
+    try {
+      this.emit('logError', record);
+    } catch (error) {
+      process.emitWarning(
+        `procvisor: a 'logError' listener threw: ${String(error)}`,
+        'ProcvisorListenerWarning',
+      );
+    }
   }
 
   // ---- objects ----------------------------------------------------------------------------------------

@@ -300,6 +300,35 @@ describe('listeners', () => {
   });
 });
 
+describe('listener views', () => {
+  it('a listener sees the state of its own event, even when one input makes two changes', async () => {
+    const { sup, clock, spawner } = setup({
+      programs: { q: { command: 'sleep 100', startretries: 0, ...quiet } },
+    });
+    const seen: string[] = [];
+    // Typed by event name: e is a ProcessStateEvent here, with pid and tries.
+    sup.on('PROCESS_STATE_BACKOFF', (e) => seen.push(`${e.tries}:${sup.getProcess('q')!.state}`));
+    sup.on('PROCESS_STATE_FATAL', (e) => seen.push(`${e.fromState}:${sup.getProcess('q')!.state}`));
+    sup.on('PROCESS_STATE_RUNNING', (e) => seen.push(String(e.pid)));
+    await sup.start();
+    clock.advance(10);
+    spawner.last('q').exit(1);
+    expect(seen).toEqual(['1:BACKOFF', 'BACKOFF:FATAL']);
+  });
+
+  it('an async listener that rejects is reported, not left unhandled', async () => {
+    const { sup } = setup({ programs: { p: { command: 'sleep 100', ...quiet } } });
+    const errors: unknown[] = [];
+    sup.on('listenerError', (r) => errors.push(r.error));
+    sup.on('PROCESS_STATE_STARTING', async () => {
+      throw new Error('async boom');
+    });
+    await sup.start();
+    await new Promise((r) => setImmediate(r));
+    expect(errors).toEqual([new Error('async boom')]);
+  });
+});
+
 describe('reloadConfig', () => {
   it('returns [added, changed, removed] without touching running groups', async () => {
     const { sup } = setup({
