@@ -163,6 +163,27 @@ describe.concurrent('getProcessInfo', () => {
   });
 });
 
+describe.concurrent('getProcessInfo quirks', () => {
+  it('stopped from BACKOFF after a spawn error: the stop time is the epoch, spawnerr is kept', async ({
+    supervise,
+  }) => {
+    // supervisord's laststop is set only when a child is reaped; none was, so `stop` is 0 and the
+    // description is the epoch in local time (`Jan 01 12:00 AM` in UTC).
+    const h = supervise({ programs: { a: { command: 'procvisor-no-such-command', startretries: 3 } } });
+    await h.sup.start();
+    await h.reach('a', 'BACKOFF');
+    await h.sup.stopProcess('a');
+    const info = await h.sup.getProcessInfo('a');
+    expect(info).toMatchObject({
+      statename: 'STOPPED',
+      stop: 0,
+      spawnerr: "can't find command 'procvisor-no-such-command'",
+      description: strftime(0),
+    });
+    expect(info.start).toBeGreaterThan(0);
+  });
+});
+
 describe.concurrent('names', () => {
   const config = {
     programs: {

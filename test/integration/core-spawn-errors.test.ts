@@ -196,6 +196,24 @@ describe.concurrent('found after the fork', () => {
     expect(h.output('a', 'stderr')).toContain(`supervisor: couldn't chdir to ${file}: ENOTDIR\n`);
   });
 
+  it('an exec failure (missing interpreter): "couldn\'t exec <argv0>: ENOENT", exit 127', async ({
+    supervise,
+    tmp,
+  }) => {
+    const script = join(tmp, 'bad-interpreter');
+    writeFileSync(script, '#!/nonexistent/procvisor-interp\n');
+    chmodSync(script, 0o755);
+    const h = supervise({ programs: { a: prog([], { command: script, startretries: 0 }) } });
+    const log: ActivityLogRecord[] = [];
+    h.sup.on('log', (r) => log.push(r));
+    await h.sup.start();
+    await h.reach('a', 'FATAL');
+    expect(h.output('a', 'stderr')).toBe(
+      `supervisor: couldn't exec ${script}: ENOENT\nsupervisor: child process was not spawned\n`,
+    );
+    expect(log.map((r) => r.message)).toContain('exited: a (exit status 127; not expected)');
+  });
+
   it('startProcess of a child that fails after the fork rejects with SPAWN_ERROR', async ({ supervise }) => {
     const h = supervise({
       programs: {
