@@ -45,7 +45,7 @@ describe.concurrent('start', () => {
     h.sup.on('PROCESS_STATE', (e) => (times[e.state] ??= performance.now()));
     await h.sup.start();
     await h.reach('a', 'RUNNING');
-    expect(times.RUNNING! - times.STARTING!).toBeGreaterThanOrEqual(490);
+    expect(times.RUNNING! - times.STARTING!).toBeGreaterThanOrEqual(450);
   });
 
   it('startsecs 0: STARTING -> RUNNING at once, then RUNNING -> EXITED when the child exits', async ({
@@ -104,9 +104,10 @@ describe.concurrent('failed starts', () => {
       'STARTING->BACKOFF tries:3',
       'BACKOFF->FATAL',
     ]);
-    // Delays of 1 s then 2 s, counted from each failure (lower bounds only).
-    expect(startingAt[1]! - backoffAt[0]!).toBeGreaterThanOrEqual(990);
-    expect(startingAt[2]! - backoffAt[1]!).toBeGreaterThanOrEqual(1990);
+    // Delays of 1 s then 2 s, counted from each failure (lower bounds only; the slack covers Node's
+    // timers, which count from the event loop's cached time and so may fire a little early).
+    expect(startingAt[1]! - backoffAt[0]!).toBeGreaterThanOrEqual(950);
+    expect(startingAt[2]! - backoffAt[1]!).toBeGreaterThanOrEqual(1950);
 
     const info = await h.sup.getProcessInfo('a');
     expect(info).toMatchObject({

@@ -151,8 +151,9 @@ describe.concurrent('reload', () => {
     expect(pidAlive(before.gone!)).toBe(false);
     expect(pidAlive(before.edited!)).toBe(false);
     expect(h.sup.getProcess('edited')!.pid).not.toBe(before.edited);
-    const reports = h.output('edited').match(/^report .*$/gm)!;
-    expect(JSON.parse(reports.at(-1)!.slice('report '.length)).env.PV_VERSION).toBe('2');
+    const reports = await h.waitOutput('edited', /(?:^report .*$[^]*){2}/m);
+    const last = reports[0].match(/^report (.*)$/gm)!.at(-1)!;
+    expect(JSON.parse(last.slice('report '.length)).env.PV_VERSION).toBe('2');
     expect(h.seq('edited')).toEqual([
       'STOPPED->STARTING tries:0',
       'STARTING->RUNNING',
