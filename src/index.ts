@@ -40,6 +40,10 @@ export { ManualClock, systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export type { Spawner, SpawnRequest, ChildHandle, ChildObserver } from './platform/spawner.js';
 export { nodeSpawner } from './platform/spawner.js';
+export type { LinesOptions } from './logging/lines.js';
+export type { SyslogOptions } from './logging/syslog.js';
+export type { TailResult } from './logging/read.js';
+export type { Channel, LogErrorRecord } from './logging/types.js';
 export { resolveConfig, validateConfig, configSchema } from './config/index.js';
 export type { SupervisorConfig, ProgramConfig, GroupDefinition } from './config/schema.js';
 export type {

@@ -12,6 +12,7 @@ import type {
   SupervisorStateChangeEvent,
 } from './events.js';
 import { eventTypeChain, type EventTypeName } from './types.js';
+import type { LogErrorRecord } from '../logging/types.js';
 
 /** The event object delivered to a listener of `K`, abstract types giving the union of their subtypes. */
 export type EventFor<K extends EventTypeName> = K extends 'EVENT'
@@ -49,6 +50,8 @@ export interface ListenerErrorRecord {
 export type SupervisorEventMap = { [K in EventTypeName]: [event: EventFor<K>] } & {
   log: [record: ActivityLogRecord];
   listenerError: [record: ListenerErrorRecord];
+  /** A log file or syslog could not be written (issue 3); the child keeps running. */
+  logError: [record: LogErrorRecord];
 };
 
 interface ListenerEntry {

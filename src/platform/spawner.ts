@@ -51,6 +51,11 @@ export interface ChildHandle {
   kill(signal: number, group: boolean): void;
   /** Writes to the child's stdin. Throws if stdin is closed. */
   write(data: string | Uint8Array): void;
+  // ---- logs (issue 3) ----
+  /** Stops reading `channel` (its log is behind); the child blocks when the pipe fills. Optional. */
+  pause?(channel: 'stdout' | 'stderr'): void;
+  /** Reads `channel` again after {@link ChildHandle.pause}. Optional. */
+  resume?(channel: 'stdout' | 'stderr'): void;
 }
 
 /** Creates children. */
@@ -208,6 +213,24 @@ class NodeChild implements ChildHandle {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
     }
+  }
+
+  // ---- logs (issue 3) ----
+
+  pause(channel: 'stdout' | 'stderr'): void {
+    for (const pipe of this.#pipes(channel)) pipe?.pause();
+  }
+
+  resume(channel: 'stdout' | 'stderr'): void {
+    for (const pipe of this.#pipes(channel)) pipe?.resume();
+  }
+
+  /** The pipes that feed `channel`: with redirectStderr both feed stdout. */
+  #pipes(channel: 'stdout' | 'stderr') {
+    const child = this.#child;
+    if (!child || this.#done) return [];
+    if (this.#req.redirectStderr) return channel === 'stdout' ? [child.stdout, child.stderr] : [];
+    return [channel === 'stdout' ? child.stdout : child.stderr];
   }
 
   write(data: string | Uint8Array): void {

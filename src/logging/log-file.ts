@@ -1,0 +1,348 @@
+/**
+ * One open log file of one channel: supervisord's `FileHandler` / `RotatingFileHandler`
+ * (`supervisor/loggers.py`) on top of rotating-file-stream.
+ *
+ * How supervisord's options map onto rotating-file-stream (see docs/logging.md):
+ * - `maxbytes` 0: a plain append stream (`fs.createWriteStream`, flags `a`); never rotates. Special files
+ *   such as `/dev/stdout` work, as in supervisord.
+ * - `maxbytes` > 0, `backups` > 0: rotating-file-stream in its classical mode (`rotate: backups`,
+ *   `size: '<maxbytes>B'`), whose renames are supervisord's: `file` -> `file.1` -> ... -> `file.N`, the
+ *   oldest dropped. It checks the size after every chunk written, as supervisord's `doRollover` does.
+ * - `maxbytes` > 0, `backups` 0: supervisord truncates the file. rotating-file-stream cannot keep zero
+ *   backups, so it rotates to a private name that is deleted as soon as it is made.
+ * - rotating-file-stream rotates at once when it opens a file already at or over the limit; supervisord
+ *   rotates only after the next write, with that write in the rotated file. So when the file is already
+ *   full at spawn, the first chunk is appended here directly and only then is the stream created (and
+ *   rotates): the same bytes land in the same files.
+ *
+ * Every write is accounted for: writes are never lost or reordered, memory is bounded by a high-water mark
+ * (the caller pauses the child's pipe when {@link LogFile.write} returns false and resumes it on
+ * {@link LogFileEvents.drain}), and a write error puts the file in a failed state that drops output (the
+ * child must keep running) until a reopen succeeds.
+ * @module
+ */
+import { appendFile, unlink } from 'node:fs/promises';
+import { closeSync, createWriteStream, fstatSync, openSync, unlinkSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { createStream } from 'rotating-file-stream';
+
+/** Bytes accepted but not yet written above which {@link LogFile.write} asks the caller to pause. */
+export const HIGH_WATER_MARK = 1 << 20;
+/** Bytes in flight under which a paused caller is told to go on. */
+export const LOW_WATER_MARK = 1 << 18;
+/** How long after a write error the next chunk tries to reopen the file. */
+export const RETRY_MS = 1000;
+
+/** Rotation settings and callbacks of one log file. */
+export interface LogFileOptions {
+  /** `*_logfile_maxbytes`: 0 = never rotate. */
+  readonly maxbytes: number;
+  /** `*_logfile_backups`: 0 = truncate instead of keeping a backup. */
+  readonly backups: number;
+}
+
+/** What a LogFile reports. */
+export interface LogFileEvents {
+  /** Writing failed; output is dropped until the file can be reopened. Called once per failure. */
+  error(error: Error): void;
+  /** The file was reopened after a failure; `dropped` bytes of output were lost meanwhile. */
+  recovered(dropped: number): void;
+  /** A caller paused after `write()` returned false may go on. */
+  drain(): void;
+}
+
+/** rotating-file-stream's stream or a plain one: both are Writables. */
+type Sink = Writable;
+
+type State =
+  | { kind: 'ready'; stream: Sink }
+  /** The file is at or over maxbytes at spawn: the first chunk goes in before the stream is made. */
+  | { kind: 'full' }
+  /** Between two streams (clear, recovery, the first chunk of a full file): chunks wait in `pending`. */
+  | { kind: 'switching' }
+  | { kind: 'failed'; since: number }
+  | { kind: 'closed' };
+
+interface Entry {
+  readonly chunk: Buffer;
+  readonly seq: number;
+}
+
+/**
+ * A log file open for one child: created at spawn, closed when the child is reaped.
+ * @example
+ * ```ts
+ * const file = LogFile.open('/var/log/web.log', { maxbytes: 50 << 20, backups: 10 }, events);
+ * if (!file.write(chunk)) pipe.pause(); // resume on events.drain()
+ * await file.close();
+ * ```
+ */
+export class LogFile {
+  /** The file's path. */
+  readonly path: string;
+  readonly #options: LogFileOptions;
+  readonly #events: LogFileEvents;
+  #state: State = { kind: 'closed' };
+  /** Chunks waiting while switching streams, in order. */
+  #pending: Entry[] = [];
+  /** Bytes accepted and not yet written (or dropped). */
+  #inflight = 0;
+  #paused = false;
+  /** Sequence numbers: the last chunk accepted, and the last settled (written or dropped); in order. */
+  #accepted = 0;
+  #settled = 0;
+  #waiters: { seq: number; resolve: () => void }[] = [];
+  /** Bytes dropped since the last failure. */
+  #dropped = 0;
+  #rotating = false;
+  #rotationWaiters: (() => void)[] = [];
+  #switch: Promise<void> = Promise.resolve();
+
+  private constructor(path: string, options: LogFileOptions, events: LogFileEvents) {
+    this.path = path;
+    this.#options = options;
+    this.#events = events;
+  }
+
+  /**
+   * Opens (creating if needed) `path` for appending, as supervisord's handlers do at spawn.
+   * @throws the `open(2)` error when the file cannot be opened (the caller decides what that means).
+   */
+  static open(path: string, options: LogFileOptions, events: LogFileEvents): LogFile {
+    const file = new LogFile(path, options, events);
+    file.#state = file.#openSync(false);
+    return file;
+  }
+
+  /** Whether output is being dropped because of a write error. */
+  get failed(): boolean {
+    return this.#state.kind === 'failed';
+  }
+
+  /**
+   * Appends one chunk. Returns false when the caller should stop reading until {@link LogFileEvents.drain}
+   * (the chunk is kept either way).
+   */
+  write(chunk: Buffer): boolean {
+    if (chunk.length === 0) return true;
+    const state = this.#state;
+    if (state.kind === 'closed') return true;
+    if (state.kind === 'failed') {
+      if (Date.now() - state.since < RETRY_MS) {
+        this.#dropped += chunk.length;
+        return true;
+      }
+      this.#switchStream(async () => {}, 'recover');
+    }
+    const entry = { chunk, seq: ++this.#accepted };
+    this.#inflight += chunk.length;
+    this.#put(entry);
+    if (this.#inflight >= HIGH_WATER_MARK) this.#paused = true;
+    return !this.#paused;
+  }
+
+  /** Resolves once every chunk accepted so far is written (or dropped) and no rotation is under way. */
+  async flushed(): Promise<void> {
+    const seq = this.#accepted;
+    if (this.#settled < seq) await new Promise<void>((resolve) => this.#waiters.push({ seq, resolve }));
+    await this.#switch;
+    if (this.#rotating) await new Promise<void>((resolve) => this.#rotationWaiters.push(resolve));
+  }
+
+  /**
+   * supervisord's `removelogs` for this handler: closes the file, deletes it, and opens a new empty one.
+   * Output arriving meanwhile waits and goes to the new file.
+   * @throws the unlink error (not ENOENT); the file is reopened anyway.
+   */
+  async clear(): Promise<void> {
+    if (this.#state.kind === 'closed') return;
+    let failure: unknown;
+    this.#switchStream(async () => {
+      try {
+        await unlink(this.path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') failure = err;
+      }
+    }, 'clear');
+    await this.#switch;
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Writes out what is pending and closes the file. Never rejects. */
+  async close(): Promise<void> {
+    await this.#switch;
+    const state = this.#state;
+    this.#state = { kind: 'closed' };
+    if (state.kind === 'ready') await endStream(state.stream);
+    this.#dropPending();
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------
+
+  /** Sends an accepted chunk where the current state says. */
+  #put(entry: Entry): void {
+    const state = this.#state;
+    switch (state.kind) {
+      case 'ready':
+        state.stream.write(entry.chunk, (err) => {
+          if (!err) this.#settle(entry.seq, entry.chunk.length);
+        });
+        return;
+      case 'full':
+        // supervisord writes, then rotates: append this chunk to the full file, then let
+        // rotating-file-stream rotate it as it opens.
+        this.#switchStream(async () => {
+          await appendFile(this.path, entry.chunk);
+          this.#settle(entry.seq, entry.chunk.length);
+        }, 'rotate');
+        return;
+      case 'switching':
+        this.#pending.push(entry);
+        return;
+      default:
+        this.#dropped += entry.chunk.length;
+        this.#settle(entry.seq, entry.chunk.length);
+    }
+  }
+
+  /**
+   * Opens synchronously (so errors reach the caller at spawn) and decides how to write. `rotateNow`: the
+   * file is known to be full and must be rotated by the new stream.
+   */
+  #openSync(rotateNow: boolean): State {
+    const fd = openSync(this.path, 'a', 0o666);
+    let size: number;
+    let regular: boolean;
+    try {
+      const st = fstatSync(fd);
+      size = st.size;
+      regular = st.isFile();
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    const { maxbytes } = this.#options;
+    if (maxbytes <= 0 || !regular) {
+      // A plain append stream (special files too). With maxbytes on a special file supervisord fails every
+      // write ("Illegal seek"); procvisor just never rotates it.
+      return { kind: 'ready', stream: this.#watch(createWriteStream(this.path, { fd, flags: 'a' })) };
+    }
+    closeSync(fd);
+    if (size >= maxbytes && !rotateNow) return { kind: 'full' };
+    return { kind: 'ready', stream: this.#rotatingStream() };
+  }
+
+  /** A rotating-file-stream with supervisord's naming, or truncation when backups is 0. */
+  #rotatingStream(): Sink {
+    const { maxbytes, backups } = this.#options;
+    const base = this.path;
+    const discard = `${base}.procvisor-truncated`;
+    const name =
+      backups > 0
+        ? (index?: number | Date | null) => (index ? `${base}.${String(index)}` : base)
+        : (index?: number | Date | null) => (index ? discard : base);
+    const stream = createStream(name, { rotate: Math.max(1, backups), size: `${maxbytes}B` });
+    stream.on('rotation', () => {
+      this.#rotating = true;
+    });
+    stream.on('rotated', (rotated: string) => {
+      // backups=0: supervisord reopens the file truncated and the content is gone. This runs before the
+      // stream reopens the base file (rotating-file-stream emits 'rotated' synchronously just before).
+      if (backups === 0 && rotated) {
+        try {
+          unlinkSync(rotated);
+        } catch {
+          // already gone
+        }
+      }
+    });
+    stream.on('open', () => {
+      if (!this.#rotating) return;
+      this.#rotating = false;
+      for (const w of this.#rotationWaiters.splice(0)) w();
+    });
+    stream.on('warning', () => {});
+    return this.#watch(stream);
+  }
+
+  #watch<S extends Sink>(stream: S): S {
+    stream.on('error', (err: Error) => this.#fail(stream, err));
+    return stream;
+  }
+
+  /** Marks chunks up to `seq` settled; wakes waiters and a paused caller. */
+  #settle(seq: number, bytes: number): void {
+    if (seq > this.#settled) this.#settled = seq;
+    this.#inflight = Math.max(0, this.#inflight - bytes);
+    if (this.#waiters.length > 0) {
+      const ready = this.#waiters.filter((w) => w.seq <= this.#settled);
+      this.#waiters = this.#waiters.filter((w) => w.seq > this.#settled);
+      for (const w of ready) w.resolve();
+    }
+    if (this.#paused && this.#inflight <= LOW_WATER_MARK) {
+      this.#paused = false;
+      this.#events.drain();
+    }
+  }
+
+  /** Everything accepted so far counts as settled: written, or dropped with the stream that died. */
+  #dropPending(): void {
+    for (const e of this.#pending) this.#dropped += e.chunk.length;
+    this.#pending = [];
+    this.#inflight = 0;
+    this.#settle(this.#accepted, 0);
+    this.#rotating = false;
+    for (const w of this.#rotationWaiters.splice(0)) w();
+  }
+
+  #fail(stream: Sink, err: Error): void {
+    const state = this.#state;
+    if (state.kind !== 'ready' || state.stream !== stream) return;
+    this.#state = { kind: 'failed', since: Date.now() };
+    stream.destroy();
+    this.#dropPending();
+    this.#events.error(err);
+  }
+
+  /**
+   * Ends the current stream (if any), runs `between`, opens a new stream and writes the chunks that
+   * waited. Switches are chained, so they never overlap.
+   */
+  #switchStream(between: () => Promise<void>, why: 'clear' | 'rotate' | 'recover'): void {
+    const previous = this.#state;
+    this.#state = { kind: 'switching' };
+    this.#switch = this.#switch.then(async () => {
+      if (previous.kind === 'ready') await endStream(previous.stream);
+      let next: State;
+      try {
+        await between();
+        if (this.#state.kind !== 'switching') return; // closed meanwhile
+        next = this.#openSync(why === 'rotate');
+      } catch (err) {
+        if (this.#state.kind !== 'switching') return;
+        this.#state = { kind: 'failed', since: Date.now() };
+        this.#dropPending();
+        if (why !== 'recover') this.#events.error(err as Error);
+        return;
+      }
+      if (why === 'recover') {
+        const dropped = this.#dropped;
+        this.#dropped = 0;
+        this.#events.recovered(dropped);
+      }
+      this.#state = next;
+      const pending = this.#pending;
+      this.#pending = [];
+      for (const entry of pending) this.#put(entry);
+    });
+  }
+}
+
+function endStream(stream: Sink): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (stream.destroyed || stream.writableFinished) return resolve();
+    stream.once('close', () => resolve());
+    stream.once('error', () => resolve());
+    stream.end();
+  });
+}

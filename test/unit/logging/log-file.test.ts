@@ -1,0 +1,170 @@
+/**
+ * LogFile against supervisord's own RotatingFileHandler (`loggers.py doRollover`): the same chunks must
+ * produce the same files with the same bytes. No child processes: chunks are written directly.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LogFile, type LogFileEvents } from '../../../src/logging/log-file.js';
+import { hasSupervisordPython, supervisordRotate } from './supervisord-python.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'procvisor-logfile-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` chunks of random sizes up to `max`, with recognisable content. */
+function chunks(seed: number, count: number, max: number): Buffer[] {
+  const r = rng(seed);
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const size = 1 + Math.floor(r() * max);
+    out.push(Buffer.from(`${i}:`.padEnd(size, String.fromCharCode(97 + (i % 26))).slice(0, size)));
+  }
+  return out;
+}
+
+function quietEvents(errors: Error[] = []): LogFileEvents {
+  return { error: (e) => errors.push(e), recovered: () => {}, drain: () => {} };
+}
+
+/** name -> content of every file in a directory. */
+function files(d: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(d).sort()) out[f] = readFileSync(join(d, f), 'latin1');
+  return out;
+}
+
+async function writeAll(path: string, maxbytes: number, backups: number, data: Buffer[]): Promise<void> {
+  const file = LogFile.open(path, { maxbytes, backups }, quietEvents());
+  for (const c of data) file.write(c);
+  await file.flushed();
+  await file.close();
+}
+
+describe.runIf(hasSupervisordPython())('LogFile against supervisord 4.2.5', () => {
+  const cases: [string, number, number, number, number, string?][] = [
+    // name, maxbytes, backups, chunk count, max chunk size, initial content
+    ['no rotation (maxbytes 0)', 0, 3, 40, 50],
+    ['many rotations, all kept', 100, 50, 200, 40],
+    ['many rotations, 3 kept', 100, 3, 200, 40],
+    ['backups 0 truncates', 64, 0, 100, 30],
+    ['chunks larger than maxbytes', 10, 4, 30, 60],
+    ['existing content under the limit', 100, 2, 30, 20, 'x'.repeat(60)],
+    ['existing content over the limit', 10, 2, 5, 6, '0123456789ABCDEF\n'],
+    ['existing content over the limit, backups 0', 10, 0, 5, 6, '0123456789ABCDEF\n'],
+  ];
+  it.each(cases)('%s', async (_name, maxbytes, backups, count, max, initial) => {
+    const data = chunks(count * 7 + maxbytes, count, max);
+    const ours = join(dir, 'ours');
+    const theirs = join(dir, 'theirs');
+    for (const d of [ours, theirs]) {
+      mkdirp(d);
+      if (initial !== undefined) writeFileSync(join(d, 'app.log'), initial);
+    }
+    supervisordRotate(join(theirs, 'app.log'), maxbytes, backups, data);
+    await writeAll(join(ours, 'app.log'), maxbytes, backups, data);
+    expect(files(ours)).toEqual(files(theirs));
+  });
+
+  it('existing files .1 .. .N are shifted like supervisord shifts them', async () => {
+    const ours = join(dir, 'ours');
+    const theirs = join(dir, 'theirs');
+    for (const d of [ours, theirs]) {
+      mkdirp(d);
+      writeFileSync(join(d, 'app.log'), 'current\n');
+      writeFileSync(join(d, 'app.log.1'), 'one\n');
+      writeFileSync(join(d, 'app.log.2'), 'two\n');
+      writeFileSync(join(d, 'app.log.7'), 'seven\n');
+    }
+    const data = chunks(3, 12, 9);
+    supervisordRotate(join(theirs, 'app.log'), 16, 3, data);
+    await writeAll(join(ours, 'app.log'), 16, 3, data);
+    expect(files(ours)).toEqual(files(theirs));
+  });
+});
+
+function mkdirp(d: string): void {
+  rmSync(d, { recursive: true, force: true });
+  mkdirSync(d);
+}
+
+describe('LogFile', () => {
+  it('keeps every byte in order across many rotations (checksum of all files)', async () => {
+    const path = join(dir, 'big.log');
+    const data = chunks(42, 2000, 300);
+    await writeAll(path, 3000, 150, data);
+    const names = readdirSync(dir)
+      .filter((f) => f.startsWith('big.log.'))
+      .sort((a, b) => Number(b.split('.').pop()) - Number(a.split('.').pop()));
+    const joined = Buffer.concat([...names.map((n) => readFileSync(join(dir, n))), readFileSync(path)]);
+    expect(joined.equals(Buffer.concat(data))).toBe(true);
+    for (const n of names) {
+      const size = readFileSync(join(dir, n)).length;
+      expect(size).toBeGreaterThanOrEqual(3000);
+      expect(size).toBeLessThan(3000 + 300);
+    }
+  });
+
+  it('clear() deletes the file and goes on in a new one; backups stay', async () => {
+    const path = join(dir, 'c.log');
+    const file = LogFile.open(path, { maxbytes: 10, backups: 2 }, quietEvents());
+    file.write(Buffer.from('first chunk\n'));
+    file.write(Buffer.from('abc\n'));
+    await file.clear();
+    file.write(Buffer.from('after\n'));
+    await file.flushed();
+    await file.close();
+    expect(files(dir)).toEqual({ 'c.log': 'after\n', 'c.log.1': 'first chunk\n' });
+  });
+
+  it('open() throws when the file cannot be opened', () => {
+    expect(() =>
+      LogFile.open(join(dir, 'missing', 'x.log'), { maxbytes: 0, backups: 0 }, quietEvents()),
+    ).toThrow(/ENOENT/);
+  });
+
+  it.runIf(process.getuid?.() !== 0)('a read-only file fails at open with EACCES', () => {
+    const path = join(dir, 'ro.log');
+    writeFileSync(path, '');
+    chmodSync(path, 0o400);
+    expect(() => LogFile.open(path, { maxbytes: 0, backups: 0 }, quietEvents())).toThrow(/EACCES/);
+  });
+
+  it('a write error is reported once, output is dropped without throwing, and a later write reopens', async () => {
+    const errors: Error[] = [];
+    let recovered = -1;
+    const events: LogFileEvents = {
+      error: (e) => errors.push(e),
+      recovered: (n) => (recovered = n),
+      drain: () => {},
+    };
+    // /dev/full accepts open() and fails every write with ENOSPC: a full disk.
+    const file = LogFile.open('/dev/full', { maxbytes: 0, backups: 0 }, events);
+    file.write(Buffer.from('one\n'));
+    await file.flushed();
+    expect(errors.map((e) => (e as NodeJS.ErrnoException).code)).toEqual(['ENOSPC']);
+    expect(file.failed).toBe(true);
+    expect(file.write(Buffer.from('two\n'))).toBe(true);
+    await file.flushed();
+    expect(errors).toHaveLength(1);
+    await file.close();
+    expect(recovered).toBe(-1);
+  });
+});
