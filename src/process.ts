@@ -101,6 +101,8 @@ export class Process extends EventEmitter<SupervisorEventMap> {
   #waiters = new Set<Waiter>();
   #closing: Promise<void> = Promise.resolve();
   #faults: string[] = [];
+  /** An event listener pool reading the protocol on stdout (the output is still logged). */
+  #stdoutTap: ((chunk: Buffer) => void) | null = null;
   #probe: Probe | null = null;
   /** The last bytes of output per channel, for error reports (a few chunks, bounded). */
   #recent: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
@@ -266,6 +268,14 @@ export class Process extends EventEmitter<SupervisorEventMap> {
     } catch (err) {
       throw new SupervisorError('NO_FILE', this.namespec, { cause: err });
     }
+  }
+
+  /**
+   * @internal An event listener pool reads its listeners' stdout (the protocol channel) through this, after
+   * the chunk is logged. null removes the tap.
+   */
+  _tapStdout(fn: ((chunk: Buffer) => void) | null): void {
+    this.#stdoutTap = fn;
   }
 
   /** @internal Autostart at supervisor start or group add: only a process that never started. */
@@ -649,6 +659,7 @@ export class Process extends EventEmitter<SupervisorEventMap> {
             if (w.channel === 'both' || w.channel === channel) w.splitter[channel].feed(chunk);
         }
         this.#output.write(channel, chunk);
+        if (channel === 'stdout') this.#stdoutTap?.(chunk);
       },
       exit: (exitstatus, sig) => {
         if (!current()) return;

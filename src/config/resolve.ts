@@ -14,8 +14,14 @@ import type { ConfigIssue } from '../errors.js';
 import { expandUser, logfileName, processOrGroupName, SYSLOG } from './datatypes.js';
 import { envExpansions, expand } from './expand.js';
 import type { Expansions } from './expand.js';
-import { configSchema, groupSchema, PER_PROCESS_OPTIONS, programSchema } from './schema.js';
-import type { ParsedProgramConfig, ParsedSupervisorConfig } from './schema.js';
+import {
+  configSchema,
+  eventListenerSchema,
+  groupSchema,
+  PER_PROCESS_OPTIONS,
+  programSchema,
+} from './schema.js';
+import type { ParsedEventListenerConfig, ParsedProgramConfig, ParsedSupervisorConfig } from './schema.js';
 import type {
   ChannelLogConfig,
   GroupConfig,
@@ -178,6 +184,36 @@ function prepare(input: unknown, opts: ResolveOptions, issues: Issues): Prepared
     }
     data.programs = programs;
   }
+
+  // The INI reader hands its [eventlistener:x] pools over as a non-enumerable property.
+  if (!Object.hasOwn(data, 'eventListeners') && Object.hasOwn(input, 'eventListeners')) {
+    data.eventListeners = input.eventListeners;
+  }
+  if (isRecord(data.eventListeners)) {
+    // [eventlistener:x] options are expanded like a program's, the pool being its own group.
+    const pools: RawRecord = {};
+    for (const [lname, l] of Object.entries(data.eventListeners)) {
+      if (!isRecord(l)) {
+        pools[lname] = l;
+        continue;
+      }
+      const pool: RawRecord = { ...l };
+      const names: Expansions = {
+        ...envNames,
+        here,
+        program_name: lname,
+        group_name: lname,
+        host_node_name: hostNodeName,
+      };
+      for (const [key, v] of Object.entries(pool)) {
+        if (typeof v === 'string' && !PER_PROCESS_OPTIONS.includes(key)) {
+          pool[key] = issues.expand(v, names, ['eventListeners', lname, key]);
+        }
+      }
+      pools[lname] = pool;
+    }
+    data.eventListeners = pools;
+  }
   return { data, here, hostNodeName, envNames, firstGroup };
 }
 
@@ -195,6 +231,7 @@ function keysOf(schema: z.ZodType): string[] {
 const TOP_KEYS = keysOf(configSchema);
 const PROGRAM_KEYS = keysOf(programSchema);
 const GROUP_KEYS = keysOf(groupSchema);
+const LISTENER_KEYS = keysOf(eventListenerSchema);
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -231,6 +268,7 @@ function knownKeysAt(path: Path): readonly string[] {
   if (path.length === 0) return TOP_KEYS;
   if (path.length === 2 && path[0] === 'programs') return PROGRAM_KEYS;
   if (path.length === 2 && path[0] === 'groups') return GROUP_KEYS;
+  if (path.length === 2 && path[0] === 'eventListeners') return LISTENER_KEYS;
   return [];
 }
 
@@ -312,8 +350,9 @@ function processesOf(
   config: ParsedSupervisorConfig,
   prepared: Prepared,
   issues: Issues,
+  section: 'programs' | 'eventListeners' = 'programs',
 ): ProcessConfig[] {
-  const where: Path = ['programs', programName];
+  const where: Path = [section, programName];
   const base: Expansions = {
     ...prepared.envNames,
     here: prepared.here,
@@ -453,6 +492,42 @@ function checkDependencies(config: ParsedSupervisorConfig, issues: Issues): void
   for (const name of Object.keys(programs)) if (!state.has(name)) visit(name);
 }
 
+/**
+ * An `[eventlistener:x]` pool (`process_groups_from_parser`, `EventListenerConfig`): processes built as a
+ * program's, the pool priority -1 unless `priority` is set (which then also sets the processes').
+ */
+function listenerPool(
+  name: string,
+  l: ParsedEventListenerConfig,
+  config: ParsedSupervisorConfig,
+  prepared: Prepared,
+  issues: Issues,
+): GroupConfig {
+  const { events, bufferSize, resultHandler, priority, ...program } = l;
+  const processes = processesOf(
+    name,
+    { ...program, priority: priority ?? 999 },
+    name,
+    config,
+    prepared,
+    issues,
+    'eventListeners',
+  ).map((p) => ({
+    ...p,
+    // A listener's stdout is the protocol channel (dispatchers.py PEventListenerDispatcher): it is logged,
+    // but never captured and never emitted as PROCESS_LOG_STDOUT.
+    stdout: { ...p.stdout, captureMaxbytes: 0, eventsEnabled: false },
+  }));
+  return {
+    name,
+    priority: priority ?? -1,
+    kind: 'eventlistener',
+    programs: [name],
+    processes,
+    listener: { events, bufferSize, resultHandler },
+  };
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -525,6 +600,8 @@ export function resolveConfig(input: unknown, opts: ResolveOptions = {}): Resolv
       processes,
     });
   }
+  for (const [name, l] of Object.entries(config.eventListeners))
+    groups.push(listenerPool(name, l, config, prepared, issues));
   issues.throwIfAny();
   groups.sort(compareConfigs);
 

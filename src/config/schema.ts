@@ -10,6 +10,8 @@
 
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
+import { EVENT_PARENTS, type EventTypeName } from '../events/types.js';
+import { DEFAULT_RESULT_HANDLER_SPEC, type ResultHandler } from '../listeners/types.js';
 import {
   autoRestart,
   boolean,
@@ -396,30 +398,147 @@ export const programSchema = z
     /** procvisor dependencies: `{ program: 'started' | 'ready' | 'exited-ok' }`. @default {} */
     dependsOn,
   })
+  .superRefine(checkProgram, { when: crossCheckable })
+  .transform(({ killasgroup, ...rest }) => ({ ...rest, killasgroup: killasgroup ?? rest.stopasgroup }));
+
+/** The cross-checks of a program's options (also run for event listeners). */
+function checkProgram(
+  p: { processName: string; numprocs: number; stopasgroup: boolean; killasgroup?: boolean | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  // supervisord validates the raw template with process_or_group_name, then needs %(process_num).
+  try {
+    processOrGroupName(p.processName);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', path: ['processName'], message: (err as Error).message });
+  }
+  if (p.numprocs > 1 && !p.processName.includes('%(process_num)')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['processName'],
+      message: '%(process_num) must be present within process_name when numprocs > 1',
+    });
+  }
+  if (p.stopasgroup && p.killasgroup === false) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['killasgroup'],
+      message: 'Cannot set stopasgroup=true and killasgroup=false',
+    });
+  }
+}
+
+function crossCheckable(payload: {
+  issues: readonly { path?: readonly PropertyKey[] | undefined }[];
+}): boolean {
+  return !payload.issues.some((i) => CROSS_CHECKED.includes(String(i.path?.[0])));
+}
+
+/** `events`: event type names (any case), as a list or supervisord's comma list; upper-cased, each once. */
+function eventTypes(value: string | readonly string[]): EventTypeName[] {
+  const list = typeof value === 'string' ? value.split(',') : value;
+  const out: EventTypeName[] = [];
+  for (const raw of list) {
+    const name = raw.trim().toUpperCase();
+    if (name === '') continue;
+    if (!Object.hasOwn(EVENT_PARENTS, name)) throw new Error(`Unknown event type ${name}`);
+    if (!out.includes(name as EventTypeName)) out.push(name as EventTypeName);
+  }
+  if (out.length === 0) throw new Error('an event listener requires at least one event type in "events"');
+  return out;
+}
+
+/**
+ * The options of one event listener pool: supervisord's `[eventlistener:x]` section. Every program option,
+ * plus `events`, `bufferSize` and `resultHandler`; `priority` sets the pool's priority (default -1) and the
+ * processes' (default 999).
+ */
+export const eventListenerSchema = z
+  .strictObject({
+    ...programSchema.in.shape,
+    /**
+     * `priority`: when set, the priority of the pool and of its processes. Unset, the pool's priority is -1
+     * (pools start first and stop last) and each process's 999, as in supervisord.
+     */
+    priority: int('')
+      .optional()
+      .describe(
+        '`priority`: the priority of the pool and of its processes. Unset: -1 for the pool (pools start first ' +
+          'and stop last) and 999 for its processes. @default -1',
+      ),
+    /** `events`: the event types the pool subscribes to; an abstract type (`PROCESS_STATE`, `EVENT`) includes its subtypes. Required. */
+    events: converted(
+      z.union([z.array(z.string()), z.string()], {
+        error: (iss) =>
+          iss.input === undefined
+            ? 'an event listener requires "events"'
+            : "expected a list of event type names, or their comma list like 'PROCESS_STATE,TICK_60'",
+      }),
+      eventTypes,
+    ).describe(
+      '`events`: the event types the pool subscribes to (PROCESS_STATE_EXITED, TICK_60, ...); an abstract type ' +
+        '(PROCESS_STATE, EVENT) includes its subtypes. Required.',
+    ),
+    /** `buffer_size`: events kept for the pool while no listener is READY; when full, the oldest is dropped. @default 10 */
+    bufferSize: converted(
+      z.union([z.number().int(), z.string()], { error: 'expected an integer (a number or its text)' }),
+      (v) => {
+        const n = integer(v);
+        if (n < 1) throw new Error(`buffer_size must be at least 1 (got ${n})`);
+        return n;
+      },
+    )
+      .default(10)
+      .describe(
+        '`buffer_size`: events kept for the pool while no listener is READY; when full, the oldest is dropped. ' +
+          '@default 10',
+      ),
+    /**
+     * `result_handler`: what a listener's RESULT body means: a function `(event, body) => ...` that throws
+     * `RejectEvent` (or returns false) to reject, or supervisord's default spec
+     * `'supervisor.dispatchers:default_handler'` (`OK` processed, anything else rejected).
+     * @default supervisord's default handler
+     */
+    resultHandler: z
+      .union(
+        [
+          z.string(),
+          z.custom<ResultHandler>((v) => typeof v === 'function', { error: 'expected a function' }),
+        ],
+        { error: "expected a function (event, body) => ... or 'supervisor.dispatchers:default_handler'" },
+      )
+      .transform((v, ctx): ResultHandler | null => {
+        if (typeof v === 'function') return v;
+        if (v.trim() === DEFAULT_RESULT_HANDLER_SPEC) return null;
+        ctx.addIssue({
+          code: 'custom',
+          input: v,
+          message:
+            `result_handler ${JSON.stringify(v)} is a Python import; procvisor cannot load it. ` +
+            `Pass a function (event, body) => ... instead (or '${DEFAULT_RESULT_HANDLER_SPEC}')`,
+        });
+        return z.NEVER;
+      })
+      .default(null)
+      .describe(
+        '`result_handler`: a function (event, body) that throws RejectEvent (or returns false) to reject the ' +
+          `event, or '${DEFAULT_RESULT_HANDLER_SPEC}' (OK = processed, anything else = rejected). @default the default handler`,
+      ),
+  })
   .superRefine(
     (p, ctx) => {
-      // supervisord validates the raw template with process_or_group_name, then needs %(process_num).
-      try {
-        processOrGroupName(p.processName);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', path: ['processName'], message: (err as Error).message });
-      }
-      if (p.numprocs > 1 && !p.processName.includes('%(process_num)')) {
+      checkProgram(p, ctx);
+      if (p.redirectStderr) {
         ctx.addIssue({
           code: 'custom',
-          path: ['processName'],
-          message: '%(process_num) must be present within process_name when numprocs > 1',
-        });
-      }
-      if (p.stopasgroup && p.killasgroup === false) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['killasgroup'],
-          message: 'Cannot set stopasgroup=true and killasgroup=false',
+          path: ['redirectStderr'],
+          message:
+            'redirect_stderr=true is not allowed for an event listener, because it would interfere with the ' +
+            'eventlistener protocol',
         });
       }
     },
-    { when: (payload) => !payload.issues.some((i) => CROSS_CHECKED.includes(String(i.path?.[0]))) },
+    { when: crossCheckable },
   )
   .transform(({ killasgroup, ...rest }) => ({ ...rest, killasgroup: killasgroup ?? rest.stopasgroup }));
 
@@ -448,6 +567,13 @@ export const configSchema = z
       .record(z.string(), programSchema, { error: 'expected an object of programs by name' })
       .default({})
       .describe("The programs by name: supervisord's [program:<name>] sections."),
+    /** Event listener pools, by name (supervisord's `[eventlistener:<name>]` sections). @default {} */
+    eventListeners: z
+      .record(z.string(), eventListenerSchema, {
+        error: 'expected an object of event listener pools by name',
+      })
+      .default({})
+      .describe("Event listener pools by name: supervisord's [eventlistener:<name>] sections."),
     /** Heterogeneous groups, by name (supervisord's `[group:<name>]` sections). @default {} */
     groups: z
       .record(z.string(), groupSchema, { error: 'expected an object of groups by name' })
@@ -500,7 +626,7 @@ export const configSchema = z
   })
   .superRefine(
     (c, ctx) => {
-      const checkName = (kind: 'programs' | 'groups', name: string): void => {
+      const checkName = (kind: 'programs' | 'groups' | 'eventListeners', name: string): void => {
         try {
           if (processOrGroupName(name) !== name)
             throw new Error(`Invalid name: ${JSON.stringify(name)} (surrounding space)`);
@@ -509,6 +635,17 @@ export const configSchema = z
         }
       };
       for (const name of Object.keys(c.programs)) checkName('programs', name);
+      for (const name of Object.keys(c.eventListeners)) {
+        checkName('eventListeners', name);
+        const grouped = Object.values(c.groups).some((g) => g.programs.includes(name));
+        if (Object.hasOwn(c.groups, name) || (Object.hasOwn(c.programs, name) && !grouped)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['eventListeners', name],
+            message: `event listener pool ${name} has the name of another group`,
+          });
+        }
+      }
       for (const name of Object.keys(c.groups)) {
         checkName('groups', name);
         if (
@@ -551,6 +688,10 @@ export const configSchema = z
 export type ProgramConfig = z.input<typeof programSchema>;
 /** A program after validation and defaults, before `%(name)s` expansion of the per-process options. */
 export type ParsedProgramConfig = z.output<typeof programSchema>;
+/** An event listener pool as users write it (input of {@link eventListenerSchema}). */
+export type EventListenerConfig = z.input<typeof eventListenerSchema>;
+/** An event listener pool after validation and defaults. */
+export type ParsedEventListenerConfig = z.output<typeof eventListenerSchema>;
 /** A `groups` entry as users write it. */
 export type GroupDefinition = z.input<typeof groupSchema>;
 /** A `groups` entry after validation and defaults. */

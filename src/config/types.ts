@@ -3,6 +3,8 @@
  * `%(name)s` expansion. Everything here is frozen and fully defaulted; nothing downstream reads raw input.
  * @module
  */
+import type { EventTypeName } from '../events/types.js';
+import type { ResultHandler } from '../listeners/types.js';
 
 /** `autorestart`: `true` (always), `false` (never) or `'unexpected'` (when the exit code is not in exitcodes). */
 export type AutoRestart = boolean | 'unexpected';
@@ -94,12 +96,30 @@ export interface ProcessConfig {
   readonly dependsOn: Readonly<Record<string, DependencyCondition>>;
 }
 
-/** A group of processes: one program's processes, or a `groups` entry (supervisord's `[group:x]`). */
+/** What makes a group an event listener pool (supervisord's `EventListenerPoolConfig`). */
+export interface ListenerPoolConfig {
+  /** The event types subscribed to (upper-case, each once, as configured). */
+  readonly events: readonly EventTypeName[];
+  /** `buffer_size`: events kept while no listener is READY. */
+  readonly bufferSize: number;
+  /** The result handler, or null for supervisord's default (`OK` = processed, anything else = rejected). */
+  readonly resultHandler: ResultHandler | null;
+}
+
+/**
+ * A group of processes: one program's processes, a `groups` entry (supervisord's `[group:x]`), or an event
+ * listener pool (`[eventlistener:x]`).
+ */
 export interface GroupConfig {
   readonly name: string;
   readonly priority: number;
-  /** `'program'` for a homogeneous group made by one program, `'group'` for a `groups` entry. */
-  readonly kind: 'program' | 'group';
+  /**
+   * `'program'` for a homogeneous group made by one program, `'group'` for a `groups` entry,
+   * `'eventlistener'` for an `eventListeners` entry.
+   */
+  readonly kind: 'program' | 'group' | 'eventlistener';
+  /** Set for an event listener pool (kind `'eventlistener'`) only. */
+  readonly listener?: ListenerPoolConfig;
   /** The programs it was made from, in order. */
   readonly programs: readonly string[];
   /** Its processes, in supervisord's order. */

@@ -10,9 +10,20 @@ import type {
   ProcessStateEvent,
   SupervisorEvent,
   SupervisorStateChangeEvent,
+  TickEvent,
 } from './events.js';
+import type { BufferOverflowRecord, ListenerStateChangeRecord } from '../listeners/types.js';
 import { eventTypeChain, type EventTypeName } from './types.js';
 import type { LogErrorRecord } from '../logging/types.js';
+
+/** The events whose `type` can be `K` (each event class's `type` is a union, so `Extract` would give never). */
+type EventOfType<K> = SupervisorEvent extends infer E
+  ? E extends { type: infer T }
+    ? K extends T
+      ? E
+      : never
+    : never
+  : never;
 
 /** The event object delivered to a listener of `K`, abstract types giving the union of their subtypes. */
 export type EventFor<K extends EventTypeName> = K extends 'EVENT'
@@ -27,7 +38,9 @@ export type EventFor<K extends EventTypeName> = K extends 'EVENT'
           ? SupervisorStateChangeEvent
           : K extends 'PROCESS_GROUP'
             ? ProcessGroupEvent
-            : Extract<SupervisorEvent, { type: K }>;
+            : K extends 'TICK'
+              ? TickEvent
+              : EventOfType<K>;
 
 /** A line of supervisord's activity log (`spawned: ...`, `exited: ...`), for hosts that want it. */
 export interface ActivityLogRecord {
@@ -45,14 +58,94 @@ export interface ListenerErrorRecord {
 
 /**
  * Everything a Supervisor, ProgramGroup or Process emits: every supervisord event type (abstract ones
- * included), plus `log` (the activity log) and `listenerError` (a listener threw).
+ * included), plus `log` (the activity log) and `listenerError` (a listener threw). The Supervisor also
+ * emits the event listener pools' `listenerStateChange` (a listener process moved between READY, BUSY,
+ * ACKNOWLEDGED and UNKNOWN) and `eventBufferOverflow` (a pool's buffer was full: its oldest event was
+ * dropped).
  */
 export type SupervisorEventMap = { [K in EventTypeName]: [event: EventFor<K>] } & {
   log: [record: ActivityLogRecord];
   listenerError: [record: ListenerErrorRecord];
   /** A log file or syslog could not be written (issue 3); the child keeps running. */
   logError: [record: LogErrorRecord];
+  listenerStateChange: [record: ListenerStateChangeRecord];
+  eventBufferOverflow: [record: BufferOverflowRecord];
 };
+
+/**
+ * An EventEmitter that reports every change of its subscriptions (`on`, `addListener`, `once`, `off`,
+ * `removeListener`, `removeAllListeners`, and a `once` listener removed as it fires) to a watcher, so work
+ * that only matters to subscribers (the TICK timers) can start and stop with them. eventemitter3 has no
+ * `newListener` event.
+ */
+export class SubscriptionTrackingEmitter<
+  T extends EventEmitter.ValidEventTypes = string | symbol,
+> extends EventEmitter<T> {
+  #watcher: (() => void) | undefined;
+
+  /** @internal Calls `fn` after every change of the subscriptions. */
+  _watchSubscriptions(fn: (() => void) | undefined): void {
+    this.#watcher = fn;
+  }
+
+  override on<K extends EventEmitter.EventNames<T>>(
+    event: K,
+    fn: EventEmitter.EventListener<T, K>,
+    context?: unknown,
+  ): this {
+    super.on(event, fn, context);
+    this.#watcher?.();
+    return this;
+  }
+
+  override addListener<K extends EventEmitter.EventNames<T>>(
+    event: K,
+    fn: EventEmitter.EventListener<T, K>,
+    context?: unknown,
+  ): this {
+    super.addListener(event, fn, context);
+    this.#watcher?.();
+    return this;
+  }
+
+  override once<K extends EventEmitter.EventNames<T>>(
+    event: K,
+    fn: EventEmitter.EventListener<T, K>,
+    context?: unknown,
+  ): this {
+    super.once(event, fn, context);
+    this.#watcher?.();
+    return this;
+  }
+
+  override removeListener<K extends EventEmitter.EventNames<T>>(
+    event: K,
+    fn?: EventEmitter.EventListener<T, K>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    super.removeListener(event, fn, context, once);
+    this.#watcher?.();
+    return this;
+  }
+
+  override off<K extends EventEmitter.EventNames<T>>(
+    event: K,
+    fn?: EventEmitter.EventListener<T, K>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    super.off(event, fn, context, once);
+    this.#watcher?.();
+    return this;
+  }
+
+  override removeAllListeners(event?: EventEmitter.EventNames<T>): this {
+    super.removeAllListeners(event);
+    this.#watcher?.();
+    return this;
+  }
+}
 
 interface ListenerEntry {
   fn: (...args: unknown[]) => unknown;
@@ -80,7 +173,15 @@ export function emitSafely(
     for (const l of list) {
       if (l.once) emitter.removeListener(name, l.fn, undefined, true);
       try {
-        l.fn.call(l.context, event);
+        const result = l.fn.call(l.context, event);
+        // An async listener's rejection is reported like a throw, not left unhandled.
+        if (
+          result !== null &&
+          typeof result === 'object' &&
+          typeof (result as PromiseLike<unknown>).then === 'function'
+        ) {
+          (result as PromiseLike<unknown>).then(undefined, (error: unknown) => onError(error, event));
+        }
       } catch (error) {
         onError(error, event);
       }

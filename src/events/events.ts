@@ -175,10 +175,71 @@ export class ProcessGroupEvent {
   }
 }
 
+/**
+ * REMOTE_COMMUNICATION: sent by `Supervisor.sendRemoteCommEvent()` (supervisord's RPC
+ * `sendRemoteCommEvent(type, data)`). Payload `type:<type>\n<data>`.
+ * @example
+ * ```ts
+ * sup.on('REMOTE_COMMUNICATION', (e) => console.log(e.remoteType, e.data));
+ * await sup.sendRemoteCommEvent('deploy', 'v1.2.3');
+ * ```
+ */
+export class RemoteCommunicationEvent {
+  readonly type = 'REMOTE_COMMUNICATION' as const;
+  /** The `type` the sender gave (supervisord's `type` attribute; renamed because `type` is the event type). */
+  readonly remoteType: string;
+  /** The body. */
+  readonly data: string;
+
+  constructor(remoteType: string, data: string) {
+    this.remoteType = remoteType;
+    this.data = data;
+  }
+
+  serialize(): string {
+    return `type:${this.remoteType}\n${this.data}`;
+  }
+}
+
+/** The periods of the TICK events, in seconds, in the order supervisord checks them (`events.py TICK_EVENTS`). */
+export const TICK_PERIODS = [5, 60, 3600] as const;
+
+/** A TICK period in seconds. */
+export type TickPeriod = (typeof TICK_PERIODS)[number];
+
+/**
+ * TICK_5, TICK_60, TICK_3600: a period of wall-clock time began. `when` is its start in epoch seconds
+ * (supervisord's `timeslice(period, now)` = `int(now - now % period)`), so TICK_60 events arrive on the minute.
+ * Only emitted while something subscribes to them (in-process, or a listener pool).
+ * @example
+ * ```ts
+ * sup.on('TICK_60', (e) => console.log('minute', new Date(e.when * 1000)));
+ * ```
+ */
+export class TickEvent {
+  readonly type: `TICK_${TickPeriod}`;
+  /** The period in seconds. */
+  readonly period: TickPeriod;
+  /** Start of the period that just began, in whole epoch seconds. */
+  readonly when: number;
+
+  constructor(period: TickPeriod, when: number) {
+    this.type = `TICK_${period}`;
+    this.period = period;
+    this.when = when;
+  }
+
+  serialize(): string {
+    return `when:${this.when}`;
+  }
+}
+
 /** Every event procvisor emits. Narrow with `switch (e.type)`. */
 export type SupervisorEvent =
   | ProcessStateEvent
   | ProcessLogEvent
   | ProcessCommunicationEvent
+  | RemoteCommunicationEvent
   | SupervisorStateChangeEvent
+  | TickEvent
   | ProcessGroupEvent;

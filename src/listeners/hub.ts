@@ -1,0 +1,138 @@
+/**
+ * EventHub: what a Supervisor adds to its in-process events for supervisord's event system: the listener
+ * pools (each sees every event, in emission order), the global event serial, and the TICK timer, armed only
+ * while someone subscribes to a TICK type.
+ * @module
+ */
+import type { EventEmitter } from 'eventemitter3';
+import type { Clock } from '../clock.js';
+import type { GroupConfig } from '../config/types.js';
+import type { ActivityLogRecord, SupervisorEventMap } from '../events/emitter.js';
+import { TICK_PERIODS, type SupervisorEvent, type TickPeriod } from '../events/events.js';
+import type { Process } from '../process.js';
+import type { GroupHost } from '../program-group.js';
+import { EventListenerPool } from './pool.js';
+import { TickTimer } from './ticks.js';
+
+/** What the hub needs from its supervisor. Internal. */
+export interface HubHost {
+  readonly clock: Clock;
+  /** The supervisor: its in-process subscriptions, and where pool reports are emitted. */
+  readonly emitter: EventEmitter<SupervisorEventMap>;
+  identifier(): string;
+  /** Emits an event as the supervisor emits every event (in-process listeners, then the pools). */
+  emit(event: SupervisorEvent): void;
+  /** Writes an activity-log line. */
+  log(record: ActivityLogRecord): void;
+}
+
+const MAX_SERIAL = Number.MAX_SAFE_INTEGER;
+
+/** The supervisor's listener pools, event serials and tick timer. Internal. */
+export class EventHub {
+  readonly #host: HubHost;
+  readonly #pools = new Map<string, EventListenerPool>();
+  readonly #serials = new WeakMap<SupervisorEvent, number>();
+  readonly #ticks: TickTimer;
+  #serial = -1;
+  #active = false;
+
+  constructor(host: HubHost) {
+    this.#host = host;
+    this.#ticks = new TickTimer(host.clock, (event) => host.emit(event));
+  }
+
+  /** Whether the tick timer is set (for tests: an idle supervisor has none). */
+  get ticking(): boolean {
+    return this.#ticks.armed;
+  }
+
+  /** Creates the pool of an event listener group and subscribes it (before its PROCESS_GROUP_ADDED). */
+  addPool(config: GroupConfig, processes: readonly Process[], groupHost: GroupHost): EventListenerPool {
+    const host = this.#host;
+    const report = <K extends 'listenerStateChange' | 'eventBufferOverflow'>(
+      name: K,
+      record: SupervisorEventMap[K][0],
+    ): void => {
+      if (host.emitter.listenerCount(name) === 0) return;
+      try {
+        (host.emitter.emit as (n: K, r: SupervisorEventMap[K][0]) => boolean)(name, record);
+      } catch (error) {
+        process.emitWarning(
+          `procvisor: a '${name}' listener threw: ${String(error)}`,
+          'ProcvisorListenerWarning',
+        );
+      }
+    };
+    const pool = new EventListenerPool(config, processes, {
+      startProcessGroup: (n, w) => groupHost.startProcessGroup(n, w),
+      stopProcessGroup: (n, w) => groupHost.stopProcessGroup(n, w),
+      signalProcessGroup: (n, s) => groupHost.signalProcessGroup(n, s),
+      identifier: () => host.identifier(),
+      serialOf: (event) => this.#serialOf(event),
+      log: (level, message) => host.log({ level, message, time: host.clock.wall() }),
+      listenerStateChange: (record) => report('listenerStateChange', record),
+      bufferOverflow: (record) => report('eventBufferOverflow', record),
+    });
+    this.#pools.set(config.name, pool);
+    this.refresh();
+    return pool;
+  }
+
+  /** Unsubscribes a pool whose group is being removed (before its PROCESS_GROUP_REMOVED). */
+  removePool(name: string): void {
+    const pool = this.#pools.get(name);
+    if (!pool) return;
+    pool._remove();
+    this.#pools.delete(name);
+    this.refresh();
+  }
+
+  /** Hands an event to every pool, in the order they were added (supervisord's subscription order). */
+  notify(event: SupervisorEvent): void {
+    for (const pool of [...this.#pools.values()]) pool._notify(event);
+  }
+
+  /** The supervisor runs: TICK events may be emitted from now on. */
+  start(): void {
+    this.#active = true;
+    this.refresh();
+  }
+
+  /** The supervisor is done: no more TICK events. */
+  stop(): void {
+    this.#active = false;
+    this.refresh();
+  }
+
+  /** Re-reads who subscribes to TICK events and arms or disarms the timer. */
+  refresh(): void {
+    const periods = new Set<TickPeriod>();
+    if (this.#active) {
+      const emitter = this.#host.emitter;
+      const general = emitter.listenerCount('TICK') + emitter.listenerCount('EVENT');
+      for (const period of TICK_PERIODS) {
+        const type = `TICK_${period}` as const;
+        if (
+          general > 0 ||
+          emitter.listenerCount(type) > 0 ||
+          [...this.#pools.values()].some((p) => p.subscribes(type))
+        ) {
+          periods.add(period);
+        }
+      }
+    }
+    this.#ticks.watch(periods);
+  }
+
+  /** supervisord's `GlobalSerial`: given the first time any pool accepts the event; wraps to 0. */
+  #serialOf(event: SupervisorEvent): number {
+    let serial = this.#serials.get(event);
+    if (serial === undefined) {
+      this.#serial = this.#serial >= MAX_SERIAL ? 0 : this.#serial + 1;
+      serial = this.#serial;
+      this.#serials.set(event, serial);
+    }
+    return serial;
+  }
+}

@@ -1,0 +1,3 @@
+export { EventListenerPool } from './pool.js';
+export type { PoolStats } from './pool.js';
+export * from './types.js';
