@@ -24,6 +24,12 @@ import { DEADLINE_MS, EventRecorder } from './wait.js';
 /** The generic child program (see its header for the flags). */
 export const CHILD = fileURLToPath(new URL('../fixtures/core-child.mjs', import.meta.url));
 
+/**
+ * startsecs for children meant to fail to start. Generous, so that a loaded machine (slow node start-up)
+ * never turns a quick failure into a start; it costs nothing, since such a child exits at once.
+ */
+export const FAIL_SECS = 5;
+
 /** argv running the fixture with `node`. */
 export function child(...flags: string[]): string[] {
   return [process.execPath, CHILD, ...flags];

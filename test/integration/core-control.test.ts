@@ -5,7 +5,7 @@
 import { describe, expect } from 'vitest';
 import type { SupervisorError } from '../../src/index.js';
 import { Faults, type ProcessResult } from '../../src/index.js';
-import { it, prog } from '../helpers/core.js';
+import { FAIL_SECS, it, prog } from '../helpers/core.js';
 
 const ok = (group: string, name: string): ProcessResult => ({
   name,
@@ -37,7 +37,7 @@ describe.concurrent('start and stop', () => {
     const h = supervise({
       programs: {
         a: prog([], { startsecs: 0.5 }),
-        f: prog(['--exit=1'], { startsecs: 1, startretries: 3 }),
+        f: prog(['--exit=1'], { startsecs: FAIL_SECS, startretries: 3 }),
         s: prog([], { autostart: false }),
       },
     });
@@ -162,7 +162,7 @@ describe.concurrent('start and stop', () => {
     const h = supervise({
       programs: {
         good: prog([], { autostart: false }),
-        bad: prog(['--exit=1'], { autostart: false, startsecs: 1, startretries: 0 }),
+        bad: prog(['--exit=1'], { autostart: false, startsecs: FAIL_SECS, startretries: 0 }),
       },
       groups: { g: { programs: ['good', 'bad'] } },
     });

@@ -5,7 +5,7 @@
  */
 import { describe, expect } from 'vitest';
 import type { ListenerErrorRecord, ProcessStateEvent, SupervisorEvent } from '../../src/index.js';
-import { it, prog } from '../helpers/core.js';
+import { FAIL_SECS, it, prog } from '../helpers/core.js';
 import { EventRecorder, waitForEvent } from '../helpers/wait.js';
 
 describe.concurrent('events', () => {
@@ -66,7 +66,7 @@ describe.concurrent('events', () => {
     const h = supervise({
       programs: {
         a: prog(['--exit=3', '--after=300'], { startsecs: 0.2, autorestart: false }),
-        f: prog(['--exit=1'], { startsecs: 1, startretries: 0 }),
+        f: prog(['--exit=1'], { startsecs: FAIL_SECS, startretries: 0 }),
       },
     });
     await h.sup.start();

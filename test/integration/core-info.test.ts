@@ -11,7 +11,7 @@ import {
   type ProcessInfo,
   type ProcessResult,
 } from '../../src/index.js';
-import { it, prog } from '../helpers/core.js';
+import { FAIL_SECS, it, prog } from '../helpers/core.js';
 
 /** The real clock, except that the wall clock (used only for reports) is set by the test. */
 function wallClock(startMs: number): Clock & { wallMs: number } {
@@ -145,7 +145,7 @@ describe.concurrent('getProcessInfo', () => {
   });
 
   it('BACKOFF and FATAL describe the spawn error', async ({ supervise }) => {
-    const h = supervise({ programs: { a: prog(['--exit=1'], { startsecs: 1, startretries: 1 }) } });
+    const h = supervise({ programs: { a: prog(['--exit=1'], { startsecs: FAIL_SECS, startretries: 1 }) } });
     await h.sup.start();
     await h.reach('a', 'BACKOFF');
     const backoff = await h.sup.getProcessInfo('a');

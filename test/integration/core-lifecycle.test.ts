@@ -4,7 +4,7 @@
  */
 import { describe, expect } from 'vitest';
 import { SupervisorError } from '../../src/index.js';
-import { it, prog } from '../helpers/core.js';
+import { FAIL_SECS, it, prog } from '../helpers/core.js';
 
 const TOO_QUICK = 'Exited too quickly (process log may have details)';
 
@@ -86,7 +86,7 @@ describe.concurrent('failed starts', () => {
   }) => {
     // Exit code 0 is in exitcodes: during STARTING it is a failed start all the same.
     const h = supervise({
-      programs: { a: prog(['--exit=0'], { startsecs: 1, startretries: 2, autorestart: true }) },
+      programs: { a: prog(['--exit=0'], { startsecs: FAIL_SECS, startretries: 2, autorestart: true }) },
     });
     const backoffAt: number[] = [];
     const startingAt: number[] = [];
@@ -122,14 +122,14 @@ describe.concurrent('failed starts', () => {
   });
 
   it('startretries 0: the first failure is FATAL', async ({ supervise }) => {
-    const h = supervise({ programs: { a: prog(['--exit=1'], { startsecs: 1, startretries: 0 }) } });
+    const h = supervise({ programs: { a: prog(['--exit=1'], { startsecs: FAIL_SECS, startretries: 0 }) } });
     await h.sup.start();
     await h.reach('a', 'FATAL');
     expect(h.seq('a')).toEqual(['STOPPED->STARTING tries:0', 'STARTING->BACKOFF tries:1', 'BACKOFF->FATAL']);
   });
 
   it('a manual start from FATAL counts from 0 again and fails with SPAWN_ERROR', async ({ supervise }) => {
-    const h = supervise({ programs: { a: prog(['--exit=1'], { startsecs: 1, startretries: 0 }) } });
+    const h = supervise({ programs: { a: prog(['--exit=1'], { startsecs: FAIL_SECS, startretries: 0 }) } });
     await h.sup.start();
     await h.reach('a', 'FATAL');
     const err: unknown = await h.sup.startProcess('a').catch((e: unknown) => e);
@@ -147,7 +147,7 @@ describe.concurrent('failed starts', () => {
   it('a stop during BACKOFF goes to STOPPED without a signal and keeps the retry count', async ({
     supervise,
   }) => {
-    const h = supervise({ programs: { a: prog(['--exit=1'], { startsecs: 1, startretries: 5 }) } });
+    const h = supervise({ programs: { a: prog(['--exit=1'], { startsecs: FAIL_SECS, startretries: 5 }) } });
     await h.sup.start();
     await h.reach('a', 'BACKOFF', 2);
     expect(await h.sup.stopProcess('a')).toBe(true);
@@ -172,7 +172,7 @@ describe.concurrent('failed starts', () => {
     supervise,
   }) => {
     const h = supervise({
-      programs: { a: prog(['--exit=1'], { startsecs: 1, startretries: 0, autorestart: true }) },
+      programs: { a: prog(['--exit=1'], { startsecs: FAIL_SECS, startretries: 0, autorestart: true }) },
     });
     await h.sup.start();
     await h.reach('a', 'FATAL');

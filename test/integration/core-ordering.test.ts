@@ -6,7 +6,7 @@
  */
 import { describe, expect } from 'vitest';
 import { Supervisor, type SupervisorEvent } from '../../src/index.js';
-import { it, prog } from '../helpers/core.js';
+import { FAIL_SECS, it, prog } from '../helpers/core.js';
 import { pidAlive } from '../helpers/pids.js';
 import { EventRecorder } from '../helpers/wait.js';
 
@@ -118,7 +118,7 @@ describe.concurrent('ordering', () => {
   }) => {
     const h = supervise({
       programs: {
-        flaky: prog(['--exit=1'], { startsecs: 1, startretries: 5 }),
+        flaky: prog(['--exit=1'], { startsecs: FAIL_SECS, startretries: 5 }),
         stubborn: prog(['--ignore=TERM'], { stopwaitsecs: 0.5 }),
         slow: prog([], { startsecs: 10 }),
       },

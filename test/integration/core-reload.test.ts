@@ -6,7 +6,7 @@
  */
 import { describe, expect } from 'vitest';
 import { ConfigError, type ProcessGroupEvent, type SupervisorConfig } from '../../src/index.js';
-import { it, prog } from '../helpers/core.js';
+import { FAIL_SECS, it, prog } from '../helpers/core.js';
 import { pidAlive } from '../helpers/pids.js';
 import { EventRecorder } from '../helpers/wait.js';
 
@@ -110,7 +110,7 @@ describe.concurrent('reload', () => {
   it('a group with FATAL or EXITED processes can be removed', async ({ supervise }) => {
     const h = supervise({
       programs: {
-        f: prog(['--exit=1'], { startsecs: 1, startretries: 0 }),
+        f: prog(['--exit=1'], { startsecs: FAIL_SECS, startretries: 0 }),
         e: prog(['--exit=0', '--after=100'], { startsecs: 0, autorestart: false }),
       },
     });

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { SpawnError, type ActivityLogRecord } from '../../src/index.js';
-import { CHILD, it, prog } from '../helpers/core.js';
+import { CHILD, FAIL_SECS, it, prog } from '../helpers/core.js';
 
 const TOO_QUICK = 'Exited too quickly (process log may have details)';
 
@@ -143,7 +143,9 @@ describe.concurrent('found after the fork', () => {
     supervise,
   }) => {
     const h = supervise({
-      programs: { a: prog([], { directory: '/nonexistent/procvisor-dir', startsecs: 1, startretries: 0 }) },
+      programs: {
+        a: prog([], { directory: '/nonexistent/procvisor-dir', startsecs: FAIL_SECS, startretries: 0 }),
+      },
     });
     const log: ActivityLogRecord[] = [];
     h.sup.on('log', (r) => log.push(r));
@@ -176,7 +178,12 @@ describe.concurrent('found after the fork', () => {
   it('with redirectStderr the message arrives on stdout', async ({ supervise }) => {
     const h = supervise({
       programs: {
-        a: prog([], { directory: '/nonexistent/procvisor-dir', redirectStderr: true, startretries: 0 }),
+        a: prog([], {
+          directory: '/nonexistent/procvisor-dir',
+          redirectStderr: true,
+          startsecs: FAIL_SECS,
+          startretries: 0,
+        }),
       },
     });
     await h.sup.start();
@@ -190,7 +197,9 @@ describe.concurrent('found after the fork', () => {
   it('a directory that is a file: ENOTDIR', async ({ supervise, tmp }) => {
     const file = join(tmp, 'plain');
     writeFileSync(file, '');
-    const h = supervise({ programs: { a: prog([], { directory: file, startretries: 0 }) } });
+    const h = supervise({
+      programs: { a: prog([], { directory: file, startsecs: FAIL_SECS, startretries: 0 }) },
+    });
     await h.sup.start();
     await h.reach('a', 'FATAL');
     expect(h.output('a', 'stderr')).toContain(`supervisor: couldn't chdir to ${file}: ENOTDIR\n`);
@@ -203,7 +212,9 @@ describe.concurrent('found after the fork', () => {
     const script = join(tmp, 'bad-interpreter');
     writeFileSync(script, '#!/nonexistent/procvisor-interp\n');
     chmodSync(script, 0o755);
-    const h = supervise({ programs: { a: prog([], { command: script, startretries: 0 }) } });
+    const h = supervise({
+      programs: { a: prog([], { command: script, startsecs: FAIL_SECS, startretries: 0 }) },
+    });
     const log: ActivityLogRecord[] = [];
     h.sup.on('log', (r) => log.push(r));
     await h.sup.start();
@@ -217,7 +228,12 @@ describe.concurrent('found after the fork', () => {
   it('startProcess of a child that fails after the fork rejects with SPAWN_ERROR', async ({ supervise }) => {
     const h = supervise({
       programs: {
-        a: prog([], { directory: '/nonexistent/procvisor-dir', autostart: false, startretries: 0 }),
+        a: prog([], {
+          directory: '/nonexistent/procvisor-dir',
+          autostart: false,
+          startsecs: FAIL_SECS,
+          startretries: 0,
+        }),
       },
     });
     await h.sup.start();
