@@ -1,0 +1,232 @@
+/**
+ * Containment: everything one supervisor does so that no process it started outlives it. It wraps the real
+ * spawner to
+ *
+ * - tag each child's environment with {@link OWNER_ENV} (`<host>/<supervisor>/<child>`, inherited by every
+ *   descendant; a nested procvisor prepends its own tag, comma-separated),
+ * - record each child's process group (its pid, and its start time to recognise a reused number), drop it
+ *   once the child is gone and the group empty, and tell the host's watchdog,
+ * - make group signals (`stopasgroup`, `killasgroup`) reach the descendants that left the group too,
+ *
+ * and at shutdown ({@link Containment.close}) terminates whatever is left: SIGTERM, SIGKILL after the grace
+ * period, and waits until it is gone. It registers with the host-wide hooks ({@link addMember}) at the first
+ * child and unregisters at close.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { addMember, removeMember, setExcluded, type HostMember } from './exit-hooks.js';
+import {
+  groupExists,
+  OWNER_ENV,
+  readProcessTable,
+  selectDescendants,
+  sendSignal,
+  startTimeOf,
+  terminateTree,
+  type GroupRoot,
+  type ProcEntry,
+  type TerminateResult,
+} from './kill-tree.js';
+import type { ChildHandle, Spawner } from './spawner.js';
+import { Watchdog } from './watchdog.js';
+
+/** Options of a {@link Containment}. */
+export interface ContainmentOptions {
+  /** Kill the children when the host exits, and when it is killed (the watchdog). */
+  readonly killOnExit: boolean;
+  /** Stop the children gracefully on SIGINT, SIGTERM and SIGHUP, then let the signal end the host. */
+  readonly handleSignals: boolean;
+  /** The supervisor's graceful shutdown. */
+  readonly shutdown: () => Promise<void>;
+  /** Writes an activity-log line. */
+  readonly log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}
+
+let hostTag: string | undefined;
+let watchdog: Watchdog | undefined;
+let supervisors = 0;
+
+/** This host's tag: its pid and a random part (a pid alone may be reused). */
+function getHostTag(): string {
+  hostTag ??= `${process.pid}-${randomBytes(4).toString('hex')}`;
+  return hostTag;
+}
+
+function getWatchdog(): Watchdog {
+  if (!watchdog) {
+    const w = new Watchdog(getHostTag());
+    watchdog = w;
+    setExcluded(() => (w.pid ? [w.pid] : []));
+  }
+  return watchdog;
+}
+
+/** One process-table snapshot per turn of the event loop: a group stop signals many children at once. */
+let snapshot: ProcEntry[] | null = null;
+function currentTable(): ProcEntry[] {
+  if (!snapshot) {
+    snapshot = readProcessTable({ tags: true });
+    setImmediate(() => (snapshot = null)).unref();
+  }
+  return snapshot;
+}
+
+/** The containment of one supervisor. */
+export class Containment implements HostMember {
+  readonly killOnExit: boolean;
+  readonly handleSignals: boolean;
+  readonly #options: ContainmentOptions;
+  readonly #tag: string;
+  /** Process groups of our children that may still have members, by pgid. */
+  readonly #groups = new Map<number, GroupRoot>();
+  /** Pids of the children that are alive (not yet reaped). */
+  readonly #live = new Set<number>();
+  #children = 0;
+  #registered = false;
+  #closed = false;
+
+  constructor(options: ContainmentOptions) {
+    this.#options = options;
+    this.killOnExit = options.killOnExit;
+    this.handleSignals = options.handleSignals;
+    this.#tag = `${getHostTag()}/${++supervisors}`;
+  }
+
+  /** The owner tag of this supervisor's descendants. */
+  get tag(): string {
+    return this.#tag;
+  }
+
+  /** @internal For the host hooks. */
+  roots(): { groups: Iterable<GroupRoot>; tags: readonly string[] } {
+    return { groups: [...this.#groups.values()], tags: this.#children > 0 ? [this.#tag] : [] };
+  }
+
+  /** @internal For the host hooks. */
+  shutdown(): Promise<void> {
+    return this.#options.shutdown();
+  }
+
+  /** A spawner that creates children with `spawner` and contains them. */
+  wrap(spawner: Spawner): Spawner {
+    return {
+      spawn: (request, observer) => {
+        const tag = `${this.#tag}/${++this.#children}`;
+        const inherited = request.env[OWNER_ENV];
+        const env = { ...request.env, [OWNER_ENV]: inherited ? `${tag},${inherited}` : tag };
+        let pid = 0;
+        let start: number | null = null;
+        const handle: ChildHandle = spawner.spawn(
+          { ...request, env },
+          {
+            spawned: (p) => {
+              pid = p;
+              start = startTimeOf(p);
+              this.#track(p, start);
+              observer.spawned(p);
+            },
+            spawnFailed: (message) => observer.spawnFailed(message),
+            output: (channel, chunk) => observer.output(channel, chunk),
+            exit: (exitstatus, signal) => {
+              this.#exited(pid);
+              observer.exit(exitstatus, signal);
+            },
+          },
+        );
+        return {
+          kill: (signal, group) => {
+            handle.kill(signal, group);
+            if (group && this.#live.has(pid)) this.#signalEscaped(pid, start, tag, signal);
+          },
+          write: (data) => handle.write(data),
+        };
+      },
+    };
+  }
+
+  /**
+   * Terminates every descendant still alive (SIGTERM, then SIGKILL after `graceMs`), waits until they are
+   * gone, and unregisters from the host hooks and the watchdog. Called by the supervisor once every child
+   * is stopped.
+   */
+  async close(graceMs: number): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      if (this.#children > 0) {
+        const result = await terminateTree(
+          { groups: [...this.#groups.values()], tags: [this.#tag], exclude: this.#exclude() },
+          { graceMs },
+        );
+        this.#report(result);
+      }
+    } finally {
+      this.#groups.clear();
+      if (this.#registered) {
+        this.#registered = false;
+        removeMember(this);
+        if (this.killOnExit) getWatchdog().release();
+      }
+    }
+  }
+
+  #exclude(): number[] {
+    return watchdog?.pid ? [watchdog.pid] : [];
+  }
+
+  #track(pid: number, start: number | null): void {
+    if (!this.#registered && !this.#closed) {
+      this.#registered = true;
+      addMember(this);
+      if (this.killOnExit) getWatchdog().retain();
+    }
+    this.#prune();
+    this.#live.add(pid);
+    const group = { pgid: pid, start };
+    this.#groups.set(pid, group);
+    if (this.killOnExit && this.#registered) getWatchdog().track(group);
+  }
+
+  #exited(pid: number): void {
+    this.#live.delete(pid);
+    this.#prune();
+  }
+
+  /** Forgets the groups whose leader was reaped and which have no member left. */
+  #prune(): void {
+    for (const pgid of this.#groups.keys()) {
+      if (this.#live.has(pgid) || groupExists(pgid)) continue;
+      this.#groups.delete(pgid);
+      if (this.killOnExit && this.#registered) getWatchdog().untrack(pgid);
+    }
+  }
+
+  /**
+   * After a group signal: the same signal to the child's descendants outside its group (a `setsid` or a
+   * double fork), found by tag and parentage. Group members already got it from the group signal.
+   */
+  #signalEscaped(pid: number, start: number | null, tag: string, signal: number): void {
+    try {
+      const escaped = selectDescendants(currentTable(), {
+        groups: [{ pgid: pid, start }],
+        tags: [tag],
+        exclude: this.#exclude(),
+      }).filter((e) => e.pgid !== pid);
+      for (const e of escaped) sendSignal(e.pid, signal);
+    } catch {
+      // A failure to read /proc must not make the stop itself fail.
+    }
+  }
+
+  #report(r: TerminateResult): void {
+    if (r.terminated.length > 0) {
+      this.#options.log('info', `terminated leftover descendants: ${r.terminated.join(', ')}`);
+    }
+    if (r.killed.length > 0) {
+      this.#options.log('warn', `killed leftover descendants with SIGKILL: ${r.killed.join(', ')}`);
+    }
+    if (r.survivors.length > 0) {
+      this.#options.log('error', `leftover descendants would not die: ${r.survivors.join(', ')}`);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The host side of the watchdog: one small Node process per host, started when the first child of a
+ * supervisor with `killOnExit` starts and ended (`bye`) when the last such supervisor has shut down. It is
+ * told every process group the host creates, and kills them all, with every tagged descendant, when the
+ * host dies without a chance to do it itself (SIGKILL). See `watchdog-main.ts` for the protocol.
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { GroupRoot } from './kill-tree.js';
+
+/**
+ * The compiled watchdog script next to this module; when this module runs from the TypeScript sources (a
+ * test runner transpiling `src/`), the built one in `dist/`.
+ */
+function scriptPath(): string | null {
+  for (const rel of ['./watchdog-main.js', '../../dist/platform/watchdog-main.js']) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+/** The host's watchdog: reference-counted by the supervisors that use it. */
+export class Watchdog {
+  readonly #hostTag: string;
+  readonly #groups = new Map<number, GroupRoot>();
+  #users = 0;
+  #child: ChildProcess | null = null;
+  #warned = false;
+
+  constructor(hostTag: string) {
+    this.#hostTag = hostTag;
+  }
+
+  /** The watchdog's pid while it runs (sweeps must not kill it), else 0. */
+  get pid(): number {
+    return this.#child?.pid ?? 0;
+  }
+
+  /** A supervisor starts using the watchdog (it starts with the first tracked group). */
+  retain(): void {
+    this.#users++;
+  }
+
+  /** A supervisor is done with it; the last one ends it cleanly. */
+  release(): void {
+    if (this.#users === 0) return;
+    this.#users--;
+    if (this.#users > 0) return;
+    this.#groups.clear();
+    const child = this.#child;
+    this.#child = null;
+    if (child?.stdin && !child.stdin.destroyed) child.stdin.end('bye\n');
+  }
+
+  /** Tells the watchdog about a new process group, starting the watchdog if needed. */
+  track(group: GroupRoot): void {
+    this.#groups.set(group.pgid, group);
+    if (!this.#child) this.#start();
+    else this.#write(`+${group.pgid} ${group.start ?? '-'}\n`);
+  }
+
+  /** The group is empty: forget it (its number may be reused). */
+  untrack(pgid: number): void {
+    if (this.#groups.delete(pgid)) this.#write(`-${pgid}\n`);
+  }
+
+  #write(line: string): void {
+    const stdin = this.#child?.stdin;
+    if (stdin && !stdin.destroyed) stdin.write(line);
+  }
+
+  #start(): void {
+    const script = scriptPath();
+    if (!script) {
+      this.#warn('the watchdog script is missing: children will outlive a host killed with SIGKILL');
+      return;
+    }
+    const env = { ...process.env };
+    // The host's NODE_OPTIONS may ask for an inspector port or a loader; the watchdog needs neither.
+    delete env.NODE_OPTIONS;
+    let child: ChildProcess;
+    try {
+      child = spawn(
+        process.execPath,
+        ['--max-old-space-size=16', script, String(process.pid), this.#hostTag],
+        {
+          // Its own session: signals for the host's process group or terminal (^C) do not reach it, and it
+          // outlives the host.
+          detached: true,
+          stdio: ['pipe', 'ignore', 'ignore'],
+          cwd: '/',
+          env,
+          windowsHide: true,
+        },
+      );
+    } catch (err) {
+      this.#warn(`could not start the watchdog: ${(err as Error).message}`);
+      return;
+    }
+    this.#child = child;
+    child.on('error', (err) => {
+      if (this.#child === child) this.#child = null;
+      this.#warn(`could not start the watchdog: ${err.message}`);
+    });
+    child.on('exit', () => {
+      // Killed by someone: the next tracked group starts a new one, told about every group again.
+      if (this.#child === child) this.#child = null;
+    });
+    child.stdin?.on('error', () => {});
+    // Neither the watchdog nor its pipe may keep the host's event loop alive.
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    let text = '';
+    for (const g of this.#groups.values()) text += `+${g.pgid} ${g.start ?? '-'}\n`;
+    if (text) this.#write(text);
+  }
+
+  #warn(message: string): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    process.emitWarning(`procvisor: ${message}`, 'ProcvisorWarning');
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * shutdown() resolves only when every descendant is gone, including grandchildren that left the process
+ * group (setsid) and a double-forked daemon reparented to init; group signals (stopasgroup, killasgroup)
+ * reach them too. See docs/orphans.md.
+ */
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import type { ActivityLogRecord, ProgramConfig } from '../../src/index.js';
+import { it } from '../helpers/core.js';
+import { expectAllGone, readPids, TREE, waitForTrees } from '../helpers/orphans.js';
+import { killQuietly, pidAlive } from '../helpers/pids.js';
+
+function treeProgram(pidsFile: string, flags: string[] = [], overrides: Partial<ProgramConfig> = {}) {
+  return {
+    command: [process.execPath, TREE, pidsFile, ...flags],
+    startsecs: 0.2,
+    stopwaitsecs: 0.5,
+    stdoutLogfile: null,
+    stderrLogfile: null,
+    ...overrides,
+  } satisfies ProgramConfig;
+}
+
+describe.concurrent('shutdown()', () => {
+  it('resolves only when the grandchildren that left the group, and a daemon, are gone', async ({
+    supervise,
+    tmp,
+    onTestFinished,
+  }) => {
+    const pidsFile = join(tmp, 'pids');
+    onTestFinished(() => readPids(pidsFile).forEach((p) => killQuietly(p.pid)));
+    const h = supervise({ programs: { tree: treeProgram(pidsFile) } });
+    const log: ActivityLogRecord[] = [];
+    h.sup.on('log', (r) => log.push(r));
+    await h.sup.start();
+    const tree = await waitForTrees(pidsFile);
+    const byRole = Object.fromEntries(tree.map((p) => [p.role, p]));
+    // What the tree is meant to be: one in the child's group, two outside it, one reparented.
+    expect(byRole.ingroup!.pgid).toBe(byRole.tree!.pid);
+    expect(byRole.setsid!.pgid).not.toBe(byRole.tree!.pid);
+    expect(byRole.daemon!.pgid).not.toBe(byRole.tree!.pid);
+
+    await h.sup.shutdown();
+    expect(tree.map((p) => p.pid).filter(pidAlive)).toEqual([]);
+    // The child was stopped the supervisord way; the leftovers (without stopasgroup) got SIGTERM after.
+    expect(log.map((r) => r.message)).toContain('stopped: tree (terminated by SIGTERM)');
+    const leftovers = log.find((r) => r.message.startsWith('terminated leftover descendants: '));
+    expect(leftovers?.message.slice('terminated leftover descendants: '.length).split(', ').sort()).toEqual(
+      tree
+        .filter((p) => p.role !== 'tree')
+        .map((p) => String(p.pid))
+        .sort(),
+    );
+  });
+
+  it('SIGKILLs leftovers that ignore SIGTERM after the longest stopwaitsecs', async ({
+    supervise,
+    tmp,
+    onTestFinished,
+  }) => {
+    const pidsFile = join(tmp, 'pids');
+    onTestFinished(() => readPids(pidsFile).forEach((p) => killQuietly(p.pid)));
+    const h = supervise({ programs: { tree: treeProgram(pidsFile, ['--ignore-term']) } });
+    const log: ActivityLogRecord[] = [];
+    h.sup.on('log', (r) => log.push(r));
+    await h.sup.start();
+    const tree = await waitForTrees(pidsFile);
+
+    await h.sup.shutdown();
+    expect(tree.map((p) => p.pid).filter(pidAlive)).toEqual([]);
+    expect(log.map((r) => [r.level, r.message])).toEqual(
+      expect.arrayContaining([
+        ['warn', 'stopped: tree (terminated by SIGKILL)'],
+        ['warn', expect.stringMatching(/^killed leftover descendants with SIGKILL: /)],
+      ]),
+    );
+  });
+});
+
+describe.concurrent('group signals reach descendants that left the group', () => {
+  it('stopasgroup: the stop signal reaches the setsid grandchild and the daemon', async ({
+    supervise,
+    tmp,
+    onTestFinished,
+  }) => {
+    const pidsFile = join(tmp, 'pids');
+    onTestFinished(() => readPids(pidsFile).forEach((p) => killQuietly(p.pid)));
+    const h = supervise({
+      programs: { tree: treeProgram(pidsFile, [], { stopasgroup: true, stopwaitsecs: 10 }) },
+    });
+    await h.sup.start();
+    const tree = await waitForTrees(pidsFile);
+    await h.reach('tree', 'RUNNING');
+
+    await h.sup.stopProcess('tree');
+    expect(h.seq('tree').at(-1)).toBe('STOPPING->STOPPED');
+    // Not shutdown's sweep: the supervisor still runs, and the SIGTERM sent with the group did it.
+    await expectAllGone(tree.map((p) => p.pid));
+  });
+
+  it('killasgroup: the SIGKILL reaches them although they ignore SIGTERM', async ({
+    supervise,
+    tmp,
+    onTestFinished,
+  }) => {
+    const pidsFile = join(tmp, 'pids');
+    onTestFinished(() => readPids(pidsFile).forEach((p) => killQuietly(p.pid)));
+    const h = supervise({
+      programs: { tree: treeProgram(pidsFile, ['--ignore-term'], { killasgroup: true, stopwaitsecs: 0.5 }) },
+    });
+    await h.sup.start();
+    const tree = await waitForTrees(pidsFile);
+    await h.reach('tree', 'RUNNING');
+
+    await h.sup.stopProcess('tree');
+    await expectAllGone(tree.map((p) => p.pid));
+  });
+});
