@@ -35,6 +35,7 @@ export {
 } from './errors.js';
 export type { ErrorCode, FaultName, ConfigIssue } from './errors.js';
 export * from './events/index.js';
+export * from './listeners/index.js';
 export type { ProcessInfo } from './info.js';
 export { ManualClock, systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
@@ -46,9 +47,11 @@ export type { TailResult } from './logging/read.js';
 export type { Channel, LogErrorRecord } from './logging/types.js';
 export { resolveConfig, validateConfig, configSchema } from './config/index.js';
 export type { SupervisorConfig, ProgramConfig, GroupDefinition } from './config/schema.js';
+export type { EventListenerConfig } from './config/schema.js';
 export type {
   ResolvedConfig,
   GroupConfig,
+  ListenerPoolConfig,
   ProcessConfig,
   ChannelLogConfig,
   AutoRestart,

@@ -3,7 +3,6 @@
  * `supervisor.*` control API as promises (`supervisor/rpcinterface.py`).
  * @module
  */
-import { EventEmitter } from 'eventemitter3';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { resolveConfig } from './config/index.js';
 import { signalNumber } from './config/datatypes.js';
@@ -12,12 +11,14 @@ import type { DependencyCondition, GroupConfig, ProcessConfig, ResolvedConfig } 
 import {
   ProcessGroupEvent,
   ProcessStateEvent,
+  RemoteCommunicationEvent,
   SupervisorStateChangeEvent,
   type SupervisorEvent,
 } from './events/events.js';
 import {
   emitSafely,
   reportListenerError,
+  SubscriptionTrackingEmitter,
   type ActivityLogRecord,
   type SupervisorEventMap,
 } from './events/emitter.js';
@@ -40,6 +41,7 @@ import type { SyslogOptions } from './logging/syslog.js';
 import type { LogErrorRecord } from './logging/types.js';
 import { ProgramGroup } from './program-group.js';
 import { diffGroups } from './reload.js';
+import { EventHub } from './listeners/hub.js';
 import {
   RUNNING_STATES,
   SIGNALLABLE_STATES,
@@ -117,7 +119,7 @@ type Phase = 'new' | 'running' | 'stopping' | 'stopped';
  * console.log(await sup.getProcessInfo('web'));
  * ```
  */
-export class Supervisor extends EventEmitter<SupervisorEventMap> {
+export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> {
   #config: ResolvedConfig;
   readonly #options: SupervisorOptions;
   readonly #clock: Clock;
@@ -130,6 +132,8 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
   readonly #waiters = new Set<() => void>();
   #shutdown: Promise<void> | undefined;
   readonly #host: ProcessHost;
+  /** Event listener pools, event serials and TICK timers (issue 5). */
+  readonly #hub: EventHub;
 
   /**
    * Validates the configuration; nothing starts until {@link Supervisor.start}.
@@ -175,6 +179,15 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
       ...(options.syslog ? { syslog: options.syslog } : {}),
       logError: (record) => this.#logError(record),
     };
+    this.#hub = new EventHub({
+      clock: this.#clock,
+      emitter: this,
+      identifier: () => this.#config.identifier,
+      emit: (event) => this.#emit(event),
+      log: (record) => this.#log(record),
+    });
+    // TICK timers run only while someone subscribes to a TICK type.
+    this._watchSubscriptions(() => this.#hub.refresh());
   }
 
   #resolve(config: SupervisorConfig | ResolvedConfig): ResolvedConfig {
@@ -214,6 +227,7 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
     this.#phase = 'running';
     for (const g of this.#config.groups) this.#addGroup(g);
     this.#emit(new SupervisorStateChangeEvent('RUNNING'));
+    this.#hub.start();
     for (const g of this.#sortedGroups()) for (const p of g.processes) this.#autostart(p);
   }
 
@@ -247,6 +261,7 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
     // stopasgroup) are ours too: SIGTERM, then SIGKILL after the longest stopwaitsecs (docs/orphans.md).
     await this.#containment?.close(Math.max(0, ...this.processes.map((p) => p.config.stopwaitsecs)) * 1000);
     await Promise.all(this.processes.map((p) => p._dispose(this.#config.nocleanup)));
+    this.#hub.stop();
     this.#phase = 'stopped';
   }
 
@@ -459,6 +474,7 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
     if (group.unstopped().length > 0) throw new ProcessStateError('STILL_RUNNING', name);
     this.#groups.delete(name);
     await Promise.all(group.processes.map((p) => p._dispose(this.#config.nocleanup)));
+    this.#hub.removePool(name);
     this.#emit(new ProcessGroupEvent('REMOVED', name));
     group.removeAllListeners();
     return true;
@@ -616,6 +632,23 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
     }
   }
 
+  // ---- events -----------------------------------------------------------------------------------------
+
+  /**
+   * supervisord's `sendRemoteCommEvent`: emits REMOTE_COMMUNICATION with payload `type:<type>\n<data>`, to
+   * in-process subscribers and to the listener pools subscribed to it.
+   * @example
+   * ```ts
+   * await sup.sendRemoteCommEvent('deploy', 'v1.2.3');
+   * ```
+   */
+  async sendRemoteCommEvent(type: string, data: string): Promise<true> {
+    if (typeof type !== 'string') throw new TypeError(`type must be a string, got ${JSON.stringify(type)}`);
+    if (typeof data !== 'string') throw new TypeError(`data must be a string, got ${JSON.stringify(data)}`);
+    this.#emit(new RemoteCommunicationEvent(type, data));
+    return true;
+  }
+
   // ---- objects ----------------------------------------------------------------------------------------
 
   /** The active group with this name, or undefined. */
@@ -674,7 +707,10 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
 
   #addGroup(config: GroupConfig): ProgramGroup {
     const processes = config.processes.map((pc) => new Process(pc, this.#host));
-    const group = new ProgramGroup(config, processes, this);
+    // An event listener pool subscribes before its own PROCESS_GROUP_ADDED, as in supervisord.
+    const group = config.listener
+      ? this.#hub.addPool(config, processes, this)
+      : new ProgramGroup(config, processes, this);
     this.#groups.set(config.name, group);
     this.#emit(new ProcessGroupEvent('ADDED', config.name));
     return group;
@@ -870,6 +906,7 @@ export class Supervisor extends EventEmitter<SupervisorEventMap> {
 
   #emit(event: SupervisorEvent): void {
     emitSafely(this, event, (err, e) => reportListenerError(this, err, e));
+    this.#hub.notify(event);
   }
 
   #log(record: ActivityLogRecord): void {

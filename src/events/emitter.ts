@@ -72,11 +72,15 @@ export type SupervisorEventMap = { [K in EventTypeName]: [event: EventFor<K>] } 
   eventBufferOverflow: [record: BufferOverflowRecord];
 };
 
+/** The methods that add or remove listeners (eventemitter3's aliases are separate functions to wrap). */
+const TRACKED = ['on', 'addListener', 'once', 'removeListener', 'off', 'removeAllListeners'] as const;
+
 /**
  * An EventEmitter that reports every change of its subscriptions (`on`, `addListener`, `once`, `off`,
  * `removeListener`, `removeAllListeners`, and a `once` listener removed as it fires) to a watcher, so work
  * that only matters to subscribers (the TICK timers) can start and stop with them. eventemitter3 has no
- * `newListener` event.
+ * `newListener` event. The methods are wrapped on the prototype rather than overridden in TypeScript, so the
+ * class keeps exactly eventemitter3's method types.
  */
 export class SubscriptionTrackingEmitter<
   T extends EventEmitter.ValidEventTypes = string | symbol,
@@ -88,62 +92,19 @@ export class SubscriptionTrackingEmitter<
     this.#watcher = fn;
   }
 
-  override on<K extends EventEmitter.EventNames<T>>(
-    event: K,
-    fn: EventEmitter.EventListener<T, K>,
-    context?: unknown,
-  ): this {
-    super.on(event, fn, context);
-    this.#watcher?.();
-    return this;
-  }
-
-  override addListener<K extends EventEmitter.EventNames<T>>(
-    event: K,
-    fn: EventEmitter.EventListener<T, K>,
-    context?: unknown,
-  ): this {
-    super.addListener(event, fn, context);
-    this.#watcher?.();
-    return this;
-  }
-
-  override once<K extends EventEmitter.EventNames<T>>(
-    event: K,
-    fn: EventEmitter.EventListener<T, K>,
-    context?: unknown,
-  ): this {
-    super.once(event, fn, context);
-    this.#watcher?.();
-    return this;
-  }
-
-  override removeListener<K extends EventEmitter.EventNames<T>>(
-    event: K,
-    fn?: EventEmitter.EventListener<T, K>,
-    context?: unknown,
-    once?: boolean,
-  ): this {
-    super.removeListener(event, fn, context, once);
-    this.#watcher?.();
-    return this;
-  }
-
-  override off<K extends EventEmitter.EventNames<T>>(
-    event: K,
-    fn?: EventEmitter.EventListener<T, K>,
-    context?: unknown,
-    once?: boolean,
-  ): this {
-    super.off(event, fn, context, once);
-    this.#watcher?.();
-    return this;
-  }
-
-  override removeAllListeners(event?: EventEmitter.EventNames<T>): this {
-    super.removeAllListeners(event);
-    this.#watcher?.();
-    return this;
+  static {
+    for (const name of TRACKED) {
+      const base = EventEmitter.prototype[name] as (this: EventEmitter, ...args: unknown[]) => unknown;
+      Object.defineProperty(this.prototype, name, {
+        value: function (this: SubscriptionTrackingEmitter, ...args: unknown[]) {
+          base.apply(this, args);
+          this.#watcher?.();
+          return this;
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 }
 

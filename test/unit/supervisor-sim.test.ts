@@ -22,7 +22,9 @@ function setup(config: SupervisorConfig) {
       );
     } else events.push(e.type + ('groupName' in e ? ` ${e.groupName}` : ''));
   };
-  sup.on('EVENT', log);
+  // Not EVENT: that includes TICK_*, whose timer would run while the manual clock advances.
+  for (const type of ['PROCESS_STATE', 'PROCESS_GROUP', 'SUPERVISOR_STATE_CHANGE'] as const)
+    sup.on(type, log);
   const take = () => events.splice(0);
   return { clock, spawner, sup, events, take };
 }
