@@ -164,7 +164,8 @@ export interface Report {
   argv0: string;
 }
 
-interface Fixtures {
+/** The fixtures {@link it} adds to the test context. */
+export interface Fixtures {
   /** A fresh temporary directory, removed after the test. */
   tmp: string;
   /**
@@ -173,6 +174,9 @@ interface Fixtures {
    */
   supervise: (config: SupervisorConfig, options?: SupervisorOptions) => Harness;
 }
+
+/** The `supervise` fixture's type, for helpers that take it as an argument. */
+export type Supervise = Fixtures['supervise'];
 
 /** vitest's `it` with the {@link Fixtures}. */
 export const it = base.extend<Fixtures>({
