@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect } from 'vitest';
 import { loadIniFile } from '../../src/ini/index.js';
-import { it } from '../helpers/core.js';
+import type { SupervisorConfig } from '../../src/index.js';
+import { it, type Harness } from '../helpers/core.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const GOLDEN = fileURLToPath(new URL('../fixtures/listener-golden/', import.meta.url));
@@ -66,7 +67,7 @@ function normalize(records: Envelope[]): Envelope[] {
 }
 
 async function runProcvisor(
-  supervise: Parameters<Parameters<typeof it>[1]>[0]['supervise'],
+  supervise: (config: SupervisorConfig) => Harness,
   tmp: string,
 ): Promise<Record<string, Envelope[]>> {
   const main = join(tmp, 'supervisord.conf');
