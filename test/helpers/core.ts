@@ -199,6 +199,10 @@ export const it = base.extend<Fixtures>({
     });
     const results = await Promise.allSettled(harnesses.map((h) => h.close()));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+    if (failure) {
+      // vitest skips the remaining fixture teardowns after one throws: remove the directory here too.
+      rmSync(tmp, { recursive: true, force: true });
+      throw failure.reason;
+    }
   },
 });
