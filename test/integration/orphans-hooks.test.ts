@@ -3,13 +3,14 @@
  * and one watchdog, and the last shutdown removes them all. Runs alone in its worker (not concurrent), since
  * it counts the process's listeners.
  */
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { Supervisor } from '../../src/index.js';
 import { installedHooks } from '../../src/platform/exit-hooks.js';
 import { child, it } from '../helpers/core.js';
 import { FakeSpawner } from '../helpers/fake-spawner.js';
 import { waitForPidGone } from '../helpers/pids.js';
-import { watchdogOf } from '../helpers/orphans.js';
+import { expectAllGone, TREE, waitForTrees, watchdogOf } from '../helpers/orphans.js';
 
 const EVENTS = ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const counts = () => EVENTS.map((e) => process.listenerCount(e));
@@ -56,6 +57,32 @@ describe('shared hooks', () => {
     expect(watchdogOf(process.pid)).toBe(0);
     await h.sup.shutdown();
     expect(counts()).toEqual(before);
+  });
+
+  it('the exit hook alone (the host stays alive, so the watchdog does nothing) SIGKILLs the whole tree', async ({
+    supervise,
+    tmp,
+  }) => {
+    const pidsFile = join(tmp, 'pids');
+    const h = supervise({
+      programs: {
+        tree: {
+          command: [process.execPath, TREE, pidsFile],
+          startsecs: 0,
+          autorestart: false,
+          stdoutLogfile: null,
+          stderrLogfile: null,
+        },
+      },
+    });
+    await h.sup.start();
+    const tree = await waitForTrees(pidsFile);
+    const hook = process.listeners('exit').find((l) => Symbol.for('procvisor.exit-hook') in l);
+    expect(hook).toBeDefined();
+    hook!(0);
+    await expectAllGone(tree.map((p) => p.pid));
+    const exited = await h.reach('tree', 'EXITED');
+    expect(exited.expected).toBe(false);
   });
 
   it('a custom spawner gets no hooks and no tag (its pids are not ours to kill)', async () => {
