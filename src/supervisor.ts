@@ -233,8 +233,9 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
 
   /**
    * Stops everything as supervisord's shutdown does: SUPERVISOR_STATE_CHANGE_STOPPING, then one group at a
-   * time from the highest priority number down, waiting for each. Resolves when every child is gone and
-   * every log is closed. Calling it again returns the same promise.
+   * time from the highest priority number down, waiting for each; then descendants left behind get SIGTERM,
+   * then SIGKILL after the longest stopwaitsecs (docs/orphans.md). Resolves when every child and descendant
+   * is gone and every log is closed. Calling it again returns the same promise.
    */
   shutdown(): Promise<void> {
     this.#shutdown ??= this.#runShutdown();
