@@ -326,6 +326,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
    * @param wait - resolve only when RUNNING (default true).
    */
   startProcess(name: `${string}:*`, wait?: boolean): Promise<ProcessResult[]>;
+  startProcess(name: `${string}:`, wait?: boolean): Promise<ProcessResult[]>;
   startProcess(name: string, wait?: boolean, options?: { signal?: AbortSignal }): Promise<true>;
   async startProcess(
     name: string,
@@ -362,6 +363,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
    * @param wait - resolve only when stopped (default true).
    */
   stopProcess(name: `${string}:*`, wait?: boolean): Promise<ProcessResult[]>;
+  stopProcess(name: `${string}:`, wait?: boolean): Promise<ProcessResult[]>;
   stopProcess(name: string, wait?: boolean, options?: { signal?: AbortSignal }): Promise<true>;
   async stopProcess(
     name: string,
@@ -400,6 +402,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
 
   /** supervisord's `signalProcess`: by name (`'HUP'`, `'SIGHUP'`) or number. `group:*` signals the group. */
   signalProcess(name: `${string}:*`, signal: string | number): Promise<ProcessResult[]>;
+  signalProcess(name: `${string}:`, signal: string | number): Promise<ProcessResult[]>;
   signalProcess(name: string, signal: string | number): Promise<true>;
   async signalProcess(name: string, signal: string | number): Promise<true | ProcessResult[]> {
     this.#checkRunning();

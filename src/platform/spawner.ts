@@ -11,7 +11,9 @@
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { userGroups } from './users.js';
 
 /** Everything needed to start one child. */
 export interface SpawnRequest {
@@ -90,9 +92,16 @@ class NodeChild implements ChildHandle {
     this.#req = req;
     this.#obs = obs;
     let failure = req.childFailure;
-    if (failure === undefined && req.cwd !== null) failure = checkDirectory(req.cwd);
+    if (failure === undefined && req.cwd !== null) failure = checkDirectory(req.cwd, this.#user());
     if (failure !== undefined) this.#startReporter(failure);
     else this.#startProgram();
+  }
+
+  /** The user the child switches to, with supervisord's groups, or null when it keeps ours. */
+  #user(): { uid: number; gid: number; groups: number[] } | null {
+    const { uid, gid } = this.#req;
+    if (uid === null) return null;
+    return { uid, gid: gid ?? uid, groups: userGroups(uid, gid ?? uid) };
   }
 
   #startProgram(): void {
@@ -106,6 +115,25 @@ class NodeChild implements ChildHandle {
       file = '/bin/sh';
       argv0 = '/bin/sh';
     }
+    let uid = req.uid;
+    let gid = req.gid;
+    const user = this.#user();
+    if (user && SETPRIV) {
+      // Node's spawn drops every supplementary group when it switches user; supervisord keeps the user's
+      // groups (initgroups). util-linux's setpriv switches uid, gid and groups, then execs in place.
+      args = [
+        `--reuid=${user.uid}`,
+        `--regid=${user.gid}`,
+        user.groups.length > 0 ? `--groups=${user.groups.join(',')}` : '--clear-groups',
+        '--',
+        file,
+        ...args,
+      ];
+      file = SETPRIV;
+      argv0 = SETPRIV;
+      uid = null;
+      gid = null;
+    }
     let child: ChildProcess;
     const oldUmask = req.umask !== null ? setUmask(req.umask) : null;
     try {
@@ -113,8 +141,8 @@ class NodeChild implements ChildHandle {
         argv0,
         cwd: req.cwd ?? undefined,
         env: req.env as NodeJS.ProcessEnv,
-        uid: req.uid ?? undefined,
-        gid: req.gid ?? undefined,
+        uid: uid ?? undefined,
+        gid: gid ?? undefined,
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe'],
         windowsHide: true,
@@ -242,16 +270,34 @@ class NodeChild implements ChildHandle {
   }
 }
 
-function checkDirectory(dir: string): string | undefined {
+/**
+ * supervisord's child changes directory after switching user, so the check is made for that user: search
+ * permission on the directory and every directory above it (mode bits; ACLs are not consulted).
+ */
+function checkDirectory(
+  dir: string,
+  user: { uid: number; gid: number; groups: number[] } | null,
+): string | undefined {
   try {
     const st = statSync(dir);
     if (!st.isDirectory()) return `couldn't chdir to ${dir}: ENOTDIR`;
-    accessSync(dir, constants.X_OK);
-    return undefined;
+    if (user === null || user.uid === 0) {
+      accessSync(dir, constants.X_OK);
+      return undefined;
+    }
+    for (let d = resolvePath(dir); ; d = dirname(d)) {
+      const s = statSync(d);
+      const bit = s.uid === user.uid ? 0o100 : user.groups.includes(s.gid) ? 0o010 : 0o001;
+      if ((s.mode & bit) === 0) return `couldn't chdir to ${dir}: EACCES`;
+      if (d === dirname(d)) return undefined;
+    }
   } catch (err) {
     return `couldn't chdir to ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'UNKNOWN'}`;
   }
 }
+
+/** util-linux's setpriv, when the machine has it (Debian's util-linux always does). */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
 
 /** Sets the host's umask for the synchronous fork inside `spawn()`; returns the previous one. */
 function setUmask(mask: number): number | null {

@@ -34,3 +34,18 @@ export function lookupUser(user: string | number): UserIds | null {
   }
   return null;
 }
+
+/**
+ * The groups a process of this user gets, as supervisord's `drop_privileges` sets them: the primary group
+ * plus every group that lists the user as a member.
+ */
+export function userGroups(uid: number, gid: number): number[] {
+  const name = readDb('/etc/passwd').find((r) => r[2] === String(uid))?.[0];
+  const groups = new Set<number>([gid]);
+  if (name) {
+    for (const r of readDb('/etc/group')) {
+      if ((r[3] ?? '').split(',').includes(name)) groups.add(Number(r[2]));
+    }
+  }
+  return [...groups];
+}
