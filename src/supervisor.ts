@@ -151,6 +151,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
             killOnExit: options.killOnExit ?? true,
             handleSignals: options.handleSignals ?? true,
             shutdown: () => this.shutdown(),
+            stopwaitsecs: () => this.groups.map((g) => g.processes.map((p) => p.config.stopwaitsecs)),
             log: (level, message) => this.#log({ level, message, time: this.#clock.wall() }),
           })
         : null;

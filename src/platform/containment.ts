@@ -38,6 +38,8 @@ export interface ContainmentOptions {
   readonly handleSignals: boolean;
   /** The supervisor's graceful shutdown. */
   readonly shutdown: () => Promise<void>;
+  /** The `stopwaitsecs` of every process, group by group, to bound a graceful shutdown. */
+  readonly stopwaitsecs?: () => readonly (readonly number[])[];
   /** Writes an activity-log line. */
   readonly log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -105,6 +107,16 @@ export class Containment implements HostMember {
   /** @internal For the host hooks. */
   shutdown(): Promise<void> {
     return this.#options.shutdown();
+  }
+
+  /**
+   * @internal For the host hooks: how long a graceful shutdown may take. Groups stop one after the other,
+   * each within its longest stopwaitsecs before SIGKILL; leftovers get the longest once more; plus 5 s.
+   */
+  shutdownBudgetMs(): number {
+    const groups = this.#options.stopwaitsecs?.() ?? [];
+    const longest = groups.map((g) => Math.max(0, ...g));
+    return (longest.reduce((a, b) => a + b, 0) + Math.max(0, ...longest)) * 1000 + 5000;
   }
 
   /** A spawner that creates children with `spawner` and contains them. */

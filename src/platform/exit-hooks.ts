@@ -10,7 +10,9 @@
  *   and no other listener is installed for it (decided at that moment, so a listener the app adds later
  *   still counts), the supervisors shut down gracefully (stopsignal, stopwaitsecs, SIGKILL), then the
  *   listeners are removed and the same signal is raised again, so the host dies of it (exit status 130 for
- *   SIGINT, as without procvisor). A second signal while that runs kills everything at once and re-raises.
+ *   SIGINT, as without procvisor). A second signal while that runs, or a shutdown that outlasts its budget
+ *   (a shutdown that hangs must not make the host immune to the signal), kills everything at once and
+ *   re-raises.
  *   When the app has its own listener, the signal is its business: we do nothing then, and if the app
  *   exits, the `'exit'` hook does the rest.
  *
@@ -39,6 +41,8 @@ export interface HostMember {
   roots(): { groups: Iterable<GroupRoot>; tags: readonly string[] };
   /** Its graceful shutdown. */
   shutdown(): Promise<void>;
+  /** How long its graceful shutdown may take, in ms; after that a handled signal kills at once. */
+  shutdownBudgetMs(): number;
 }
 
 /** Marks our own listeners, so that another copy of this module's do not count as the app's. */
@@ -146,7 +150,23 @@ function onSignal(signal: HandledSignal): void {
   }
   handling = signal;
   const graceful = [...members].filter((m) => m.handleSignals);
+  const budget = Math.max(0, ...graceful.map((m) => m.shutdownBudgetMs()));
+  // Not unref'd: the host must not exit normally (status 0) before it dies of the signal.
+  const timer = setTimeout(() => {
+    if (handling !== signal) return;
+    process.emitWarning(
+      `procvisor: the shutdown after ${signal} did not finish within ${Math.round(budget / 1000)} s; killing the children`,
+      'ProcvisorWarning',
+    );
+    try {
+      killAllNow();
+    } finally {
+      // After the warning, which Node writes on the next tick.
+      setImmediate(() => reraise(signal));
+    }
+  }, budget);
   void Promise.allSettled(graceful.map((m) => m.shutdown())).then(() => {
+    clearTimeout(timer);
     if (handling === signal) reraise(signal);
   });
 }

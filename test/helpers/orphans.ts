@@ -76,6 +76,8 @@ export interface HostSpec {
   readonly numprocs?: number;
   readonly options?: { killOnExit?: boolean; handleSignals?: boolean };
   readonly appSignal?: NodeJS.Signals;
+  readonly stopwaitsecs?: number;
+  readonly hangShutdown?: boolean;
 }
 
 /** A running host fixture. */

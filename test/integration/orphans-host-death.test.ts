@@ -82,6 +82,18 @@ describe.concurrent('the host dies', () => {
     });
   }
 
+  it('a signal whose graceful shutdown hangs still ends the host, after a budget from stopwaitsecs', async ({
+    host,
+  }) => {
+    const h = host({ mode: 'none', hangShutdown: true, stopwaitsecs: 0.5 });
+    const pids = await h.ready();
+    const watchdog = watchdogOf(h.pid);
+    h.child.kill('SIGTERM');
+    expect(await h.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(h.stderr).toContain('procvisor: the shutdown after SIGTERM did not finish within 6 s');
+    await expectNoOrphans(pids, watchdog);
+  });
+
   it('SIGKILL: the watchdog kills every child and grandchild', async ({ host }) => {
     const h = host({ mode: 'none', numprocs: 2 });
     const pids = await h.ready(2);
