@@ -73,6 +73,7 @@ export class LineFollower implements AsyncIterableIterator<string> {
     for (let nl = chunk.indexOf(NL, start); nl !== -1; nl = chunk.indexOf(NL, start)) {
       this.#partial.push(chunk.subarray(start, nl));
       this.#partialBytes += nl - start;
+      while (this.#partialBytes > this.#maxLine) this.#cutPartial();
       this.#emitPartial(true);
       start = nl + 1;
     }

@@ -7,6 +7,7 @@
  */
 import { closeSync, existsSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ChannelLogConfig, ProcessConfig } from '../config/types.js';
 import { SupervisorError } from '../errors.js';
@@ -328,6 +329,8 @@ export class ProcessOutput {
   /** `readProcessStdoutLog` / `readProcessStderrLog` for this process (supervisord's rules, §4.8). */
   async read(channel: Channel, offset: number, length: number): Promise<string> {
     const ch = this.#channels[channel];
+    // Always yield to the event loop once: a caller polling in a loop must not starve the child's output.
+    await nextTurn();
     await ch.flushed();
     const path = checkLogExists(ch.path);
     return decodeLog(await readLogFile(path, offset, length));
@@ -336,6 +339,7 @@ export class ProcessOutput {
   /** `tailProcessStdoutLog` / `tailProcessStderrLog`: `[data, offset, overflow]`. */
   async tail(channel: Channel, offset: number, length: number): Promise<TailResult> {
     const ch = this.#channels[channel];
+    await nextTurn();
     await ch.flushed();
     if (ch.path === null || !existsSync(ch.path)) return ['', 0, false];
     return tailLogFile(ch.path, offset, length);

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogFile, type LogFileEvents } from '../../../src/logging/log-file.js';
+import { HIGH_WATER_MARK, LogFile, type LogFileEvents } from '../../../src/logging/log-file.js';
 import { hasSupervisordPython, supervisordRotate } from './supervisord-python.js';
 
 let dir: string;
@@ -166,5 +166,40 @@ describe('LogFile', () => {
     expect(errors).toHaveLength(1);
     await file.close();
     expect(recovered).toBe(-1);
+  });
+
+  it('asks the writer to pause above the high-water mark and calls drain once it has caught up', async () => {
+    const path = join(dir, 'bp.log');
+    let drains = 0;
+    let resolveDrain = () => {};
+    const drained = new Promise<void>((r) => (resolveDrain = r));
+    const file = LogFile.open(
+      path,
+      { maxbytes: 256 * 1024, backups: 20 },
+      {
+        error: (e) => {
+          throw e;
+        },
+        recovered: () => {},
+        drain: () => {
+          drains++;
+          resolveDrain();
+        },
+      },
+    );
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let accepted = 0;
+    while (file.write(chunk)) accepted++;
+    // The refusal comes at the high-water mark, not later: memory is bounded by it plus one chunk.
+    expect((accepted + 1) * chunk.length).toBeGreaterThanOrEqual(HIGH_WATER_MARK);
+    expect(accepted * chunk.length).toBeLessThan(HIGH_WATER_MARK);
+    await drained;
+    expect(drains).toBe(1);
+    await file.flushed();
+    await file.close();
+    const total = readdirSync(dir)
+      .filter((n) => n.startsWith('bp.log'))
+      .reduce((sum, n) => sum + readFileSync(join(dir, n)).length, 0);
+    expect(total).toBe((accepted + 1) * chunk.length);
   });
 });

@@ -3,6 +3,7 @@
  * with the same bytes, so tests compare against the real implementation. Tests skip when it is missing.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const PYTHON = '/usr/bin/python3';
@@ -50,36 +51,112 @@ print('null')
   );
 }
 
-/** `options.py readFile` on a file: the bytes (base64-decoded) or the ValueError's fault name. */
+/** `options.py readFile` for each `[offset, length]`: the bytes, or the ValueError's fault name. */
 export function supervisordReadFile(
   path: string,
-  offset: number,
-  length: number,
-): { data: Buffer } | { fault: string } {
-  const r = runPython<{ data?: string; fault?: string }>(
+  cases: readonly (readonly [number, number])[],
+): ({ data: Buffer } | { fault: string })[] {
+  const r = runPython<{ data?: string; fault?: string }[]>(
     `
 import sys, json, base64
 from supervisor.options import readFile
 spec = json.load(sys.stdin)
-try:
-    print(json.dumps({'data': base64.b64encode(readFile(spec['path'], spec['offset'], spec['length'])).decode()}))
-except ValueError as e:
-    print(json.dumps({'fault': e.args[0]}))
+out = []
+for offset, length in spec['cases']:
+    try:
+        out.append({'data': base64.b64encode(readFile(spec['path'], offset, length)).decode()})
+    except ValueError as e:
+        out.append({'fault': e.args[0]})
+print(json.dumps(out))
 `,
-    { path, offset, length },
+    { path, cases },
   );
-  return r.fault !== undefined ? { fault: r.fault } : { data: Buffer.from(r.data ?? '', 'base64') };
+  return r.map((x) =>
+    x.fault !== undefined ? { fault: x.fault } : { data: Buffer.from(x.data ?? '', 'base64') },
+  );
 }
 
-/** `options.py tailFile` on a file: `[text, offset, overflow]`. */
-export function supervisordTailFile(path: string, offset: number, length: number): [string, number, boolean] {
-  return runPython<[string, number, boolean]>(
+/** `options.py tailFile` for each `[offset, length]`: `[text, offset, overflow]`. */
+export function supervisordTailFile(
+  path: string,
+  cases: readonly (readonly [number, number])[],
+): [string, number, boolean][] {
+  return runPython<[string, number, boolean][]>(
     `
 import sys, json
 from supervisor.options import tailFile
 spec = json.load(sys.stdin)
-print(json.dumps(tailFile(spec['path'], spec['offset'], spec['length'])))
+print(json.dumps([tailFile(spec['path'], o, l) for o, l in spec['cases']]))
 `,
-    { path, offset, length },
+    { path, cases },
   );
+}
+
+/** What supervisord's POutputDispatcher did with a sequence of chunks (stdout channel, pid 42). */
+export interface DispatcherRun {
+  /** The log file's content. */
+  log: Buffer;
+  /** PROCESS_LOG ('log') and PROCESS_COMMUNICATION ('comm') events, in order. */
+  events: ['log' | 'comm', Buffer][];
+  /** Bytes held back in the output buffer at the end. */
+  held: Buffer;
+}
+
+/** One run of {@link supervisordDispatch}. */
+export interface DispatchSpec {
+  readonly logPath: string;
+  readonly chunks: Buffer[];
+  readonly captureMaxbytes: number;
+  readonly stripAnsi: boolean;
+}
+
+/**
+ * Feeds each run's chunks to a fresh supervisord POutputDispatcher, as `handle_read_event` does (one Python
+ * process for all runs).
+ */
+export function supervisordDispatch(runs: readonly DispatchSpec[]): DispatcherRun[] {
+  const results = runPython<{ events: ['log' | 'comm', string][]; held: string }[]>(
+    `
+import sys, json, base64, types
+from supervisor import dispatchers, events, loggers
+from supervisor.events import ProcessCommunicationStdoutEvent
+out = []
+def cb(ev):
+    kind = 'log' if isinstance(ev, events.ProcessLogEvent) else 'comm'
+    out.append([kind, base64.b64encode(ev.data).decode()])
+events.subscribe(events.ProcessLogEvent, cb)
+events.subscribe(events.ProcessCommunicationEvent, cb)
+results = []
+for spec in json.load(sys.stdin):
+    out = []
+    class Opts:
+        loglevel = 20
+        strip_ansi = spec['strip']
+        logger = loggers.getLogger()
+        def getLogger(self):
+            return loggers.getLogger()
+    config = types.SimpleNamespace(name='p', options=Opts(), stdout_logfile=spec['path'],
+        stdout_logfile_maxbytes=0, stdout_logfile_backups=0, stdout_syslog=False,
+        stdout_capture_maxbytes=spec['cap'], stdout_events_enabled=True, stderr_events_enabled=True)
+    proc = types.SimpleNamespace(config=config, pid=42, group=None)
+    d = dispatchers.POutputDispatcher(proc, ProcessCommunicationStdoutEvent, 5)
+    for c in spec['chunks']:
+        d.output_buffer += base64.b64decode(c)
+        d.record_output()
+    d.normallog.close()
+    results.append({'events': out, 'held': base64.b64encode(d.output_buffer).decode()})
+print(json.dumps(results))
+`,
+    runs.map((r) => ({
+      path: r.logPath,
+      chunks: r.chunks.map((c) => c.toString('base64')),
+      cap: r.captureMaxbytes,
+      strip: r.stripAnsi,
+    })),
+  );
+  return results.map((r, i) => ({
+    log: readFileSync(runs[i]!.logPath),
+    events: r.events.map(([k, d]) => [k, Buffer.from(d, 'base64')] as ['log' | 'comm', Buffer]),
+    held: Buffer.from(r.held, 'base64'),
+  }));
 }
