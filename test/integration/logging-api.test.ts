@@ -3,7 +3,7 @@
  * results for the same files (computed by supervisord's own `options.py` when available), and
  * `Process.lines()` (reference §4.8).
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect } from 'vitest';
