@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect } from 'vitest';
-import { EventListenerPool, type ListenerStateChangeRecord, type SupervisorConfig } from '../../src/index.js';
+import type { EventListenerPool, ListenerStateChangeRecord, SupervisorConfig } from '../../src/index.js';
 import { it } from '../helpers/core.js';
 import { EventRecorder, waitUntil } from '../helpers/wait.js';
 
