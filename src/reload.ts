@@ -30,13 +30,17 @@ export function processConfigsEqual(a: ProcessConfig, b: ProcessConfig): boolean
   return deepEqual(strip(a, b), strip(b, a));
 }
 
-/** `ProcessGroupConfig.__eq__`: name, priority and the ordered process configs. */
+/**
+ * `ProcessGroupConfig.__eq__`: name, priority and the ordered process configs; for event listener pools
+ * also the events, buffer size and result handler (`EventListenerPoolConfig.__eq__`).
+ */
 export function groupConfigsEqual(a: GroupConfig, b: GroupConfig): boolean {
   return (
     a.name === b.name &&
     a.priority === b.priority &&
     a.processes.length === b.processes.length &&
-    a.processes.every((p, i) => processConfigsEqual(p, b.processes[i]!))
+    a.processes.every((p, i) => processConfigsEqual(p, b.processes[i]!)) &&
+    deepEqual(a.listener, b.listener)
   );
 }
 

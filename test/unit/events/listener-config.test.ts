@@ -113,3 +113,21 @@ describe('eventListeners config', () => {
     ]);
   });
 });
+
+describe('reload', () => {
+  it('a pool whose events, bufferSize or resultHandler changed is a changed group', async () => {
+    const { diffGroups } = await import('../../../src/reload.js');
+    const base = { command: 'sleep 1', events: ['EVENT'] };
+    const before = resolveConfig({ eventListeners: { a: base, b: base, c: base, d: base } });
+    const active = new Map(before.groups.map((g) => [g.name, g]));
+    const after = resolveConfig({
+      eventListeners: {
+        a: base,
+        b: { ...base, events: ['PROCESS_STATE'] },
+        c: { ...base, bufferSize: 5 },
+        d: { ...base, resultHandler: () => undefined },
+      },
+    });
+    expect(diffGroups(active, after.groups)).toEqual([[], ['b', 'c', 'd'], []]);
+  });
+});
