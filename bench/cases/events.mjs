@@ -1,0 +1,120 @@
+// Row 7: PROCESS_COMMUNICATION_STDOUT events (capture mode: one event per block, whatever the chunking) per
+// second, to an in-process listener and to an event listener process.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchSupervisord, rpc } from '../lib/supervisord.mjs';
+import { now, sleep } from '../lib/util.mjs';
+
+const fixture = (name) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+const producer = (count) => ({
+  command: [process.execPath, fixture('communicate.mjs'), String(count)],
+  startsecs: 0,
+  autorestart: false,
+  stdoutCaptureMaxbytes: '1MB',
+  stdoutLogfile: 'NONE',
+  stderrLogfile: 'NONE',
+});
+
+/** sup.on('PROCESS_COMMUNICATION_STDOUT'): first to last event. */
+export async function inprocess({ count }, { Supervisor }) {
+  const sup = new Supervisor({ programs: { p: producer(count) } });
+  try {
+    let received = 0;
+    let first = 0;
+    const all = new Promise((resolve) =>
+      sup.on('PROCESS_COMMUNICATION_STDOUT', () => {
+        if (++received === 1) first = now();
+        if (received === count) resolve(now());
+      }),
+    );
+    await sup.start();
+    const last = await Promise.race([all, sleep(120_000).then(() => null)]);
+    if (last === null) throw new Error(`only ${received} of ${count} events`);
+    return { perSec: ((count - 1) / (last - first)) * 1000 };
+  } finally {
+    await sup.shutdown();
+  }
+}
+
+async function untilFile(path, ms) {
+  const end = now() + ms;
+  for (;;) {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      if (now() > end) return null;
+      await sleep(20);
+    }
+  }
+}
+
+/** An eventListeners pool of one Node listener process answering OK at once. */
+export async function listener({ count }, { Supervisor }) {
+  const dir = mkdtempSync(join(tmpdir(), 'procvisor-bench-ev-'));
+  const out = join(dir, 'result.json');
+  let sup;
+  try {
+    try {
+      sup = new Supervisor({
+        programs: { p: { ...producer(count), autostart: false } },
+        eventListeners: {
+          l: {
+            command: [process.execPath, fixture('listener.mjs'), out, String(count)],
+            events: ['PROCESS_COMMUNICATION'],
+            bufferSize: count + 10,
+            stdoutLogfile: 'NONE',
+            stderrLogfile: 'NONE',
+          },
+        },
+      });
+    } catch (err) {
+      return { skipped: `eventListeners config refused: ${err.message}` };
+    }
+    await sup.start();
+    if (!sup.getGroup('l'))
+      return { skipped: 'eventListeners are accepted but no listener pool is started yet' };
+    await sup.waitForState('l:l', 'RUNNING', { timeout: 10_000 });
+    await sup.startProcess('p');
+    const r = await untilFile(out, 120_000);
+    if (!r) throw new Error('the listener did not receive every event');
+    return { perSec: ((r.count - 1) / (r.last - r.first)) * 1000 };
+  } finally {
+    await sup?.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** supervisord with the same listener and producer. */
+export async function supervisord({ count }) {
+  const sd = await launchSupervisord(
+    [
+      '[program:p]',
+      `command=${process.execPath} ${fixture('communicate.mjs')} ${count}`,
+      'startsecs=0',
+      'autostart=false',
+      'autorestart=false',
+      'stdout_capture_maxbytes=1MB',
+      'stdout_logfile=NONE',
+      'stderr_logfile=NONE',
+      '[eventlistener:l]',
+      `command=${process.execPath} ${fixture('listener.mjs')} %(here)s/result.json ${count}`,
+      'events=PROCESS_COMMUNICATION',
+      `buffer_size=${count + 10}`,
+      'stdout_logfile=NONE',
+      'stderr_logfile=NONE',
+    ].join('\n'),
+  );
+  try {
+    // The listener must be READY first, or the first events go to the buffer (that is fine, but slower).
+    await sleep(500);
+    await rpc(sd.socket, 'supervisor.startProcess', 'p', false);
+    const r = await untilFile(join(sd.dir, 'result.json'), 120_000);
+    if (!r) throw new Error('the listener did not receive every event');
+    return { perSec: ((r.count - 1) / (r.last - r.first)) * 1000 };
+  } finally {
+    await sd.stop();
+  }
+}

@@ -1,0 +1,119 @@
+// Rows 1 and 2: start N `sleep 1000` until every one is RUNNING, then stop them all.
+import { spawn } from 'node:child_process';
+import { countState, launchSupervisord, rpc } from '../lib/supervisord.mjs';
+import { cpuMs, now, procCpuMs } from '../lib/util.mjs';
+
+/** Raw child_process.spawn (default options: three pipes) until every 'spawn' event; kill and wait for 'exit'. */
+export async function raw({ n }) {
+  const c0 = process.cpuUsage();
+  const t0 = now();
+  const children = [];
+  await new Promise((resolve, reject) => {
+    let spawned = 0;
+    for (let i = 0; i < n; i++) {
+      const c = spawn('sleep', ['1000']);
+      c.once('error', reject);
+      c.once('spawn', () => {
+        if (++spawned === n) resolve();
+      });
+      children.push(c);
+    }
+  });
+  const start = now() - t0;
+  const startCpu = cpuMs(c0);
+  const c1 = process.cpuUsage();
+  const t1 = now();
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise((resolve) => {
+          c.once('exit', resolve);
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+  return { start, stop: now() - t1, startCpu, stopCpu: cpuMs(c1) };
+}
+
+export function sleepConfig(n) {
+  return {
+    programs: {
+      s: {
+        command: 'sleep 1000',
+        numprocs: n,
+        processName: '%(program_name)s_%(process_num)d',
+        startsecs: 0,
+        autorestart: false,
+        stdoutLogfile: 'NONE',
+        stderrLogfile: 'NONE',
+      },
+    },
+  };
+}
+
+/** A Supervisor (constructed inside the timing) until N PROCESS_STATE_RUNNING; stopAllProcesses(). */
+export async function procvisor({ n }, { Supervisor }) {
+  const c0 = process.cpuUsage();
+  const t0 = now();
+  const sup = new Supervisor(sleepConfig(n));
+  try {
+    let running = 0;
+    const allRunning = new Promise((resolve, reject) => {
+      sup.on('PROCESS_STATE_RUNNING', () => {
+        if (++running === n) resolve();
+      });
+      sup.on('PROCESS_STATE_FATAL', (e) => reject(new Error(`${e.processName} FATAL`)));
+    });
+    await sup.start();
+    await allRunning;
+    const start = now() - t0;
+    const startCpu = cpuMs(c0);
+    const c1 = process.cpuUsage();
+    const t1 = now();
+    const results = await sup.stopAllProcesses();
+    const stop = now() - t1;
+    const stopCpu = cpuMs(c1);
+    if (results.length !== n || results.some((r) => r.status !== 80)) throw new Error('stop failed');
+    return { start, stop, startCpu, stopCpu };
+  } finally {
+    await sup.shutdown();
+  }
+}
+
+/**
+ * supervisord, driven as `supervisorctl start all` / `stop all` drive it: startAllProcesses(wait=true) over
+ * XML-RPC. With startsecs=0 supervisord marks each process RUNNING inside that call (rpcinterface.py
+ * calls transition() after spawn()), so its 1 s select loop is not in the way; the timing excludes
+ * supervisord's own start-up.
+ */
+export async function supervisord({ n }) {
+  const sd = await launchSupervisord(
+    [
+      '[program:s]',
+      'command=sleep 1000',
+      `numprocs=${n}`,
+      'process_name=%(program_name)s_%(process_num)d',
+      'startsecs=0',
+      'autostart=false',
+      'autorestart=false',
+      'stdout_logfile=NONE',
+      'stderr_logfile=NONE',
+    ].join('\n'),
+  );
+  try {
+    const c0 = procCpuMs(sd.pid);
+    const t0 = now();
+    await rpc(sd.socket, 'supervisor.startAllProcesses', true);
+    const start = now() - t0;
+    const startCpu = procCpuMs(sd.pid) - c0;
+    const info = await rpc(sd.socket, 'supervisor.getAllProcessInfo');
+    if (countState(info, 'RUNNING') !== n) throw new Error(`only ${countState(info, 'RUNNING')} RUNNING`);
+    const c1 = procCpuMs(sd.pid);
+    const t1 = now();
+    await rpc(sd.socket, 'supervisor.stopAllProcesses', true);
+    const stop = now() - t1;
+    return { start, stop, startCpu, stopCpu: procCpuMs(sd.pid) - c1 };
+  } finally {
+    await sd.stop();
+  }
+}
