@@ -151,6 +151,9 @@ export class Containment implements HostMember {
             if (group && this.#live.has(pid)) this.#signalEscaped(pid, start, tag, signal);
           },
           write: (data) => handle.write(data),
+          // ---- logs (issue 3): backpressure from a log file that is behind ----
+          pause: (channel) => handle.pause?.(channel),
+          resume: (channel) => handle.resume?.(channel),
         };
       },
     };
