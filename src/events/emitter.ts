@@ -17,7 +17,7 @@ import { eventTypeChain, type EventTypeName } from './types.js';
 import type { LogErrorRecord } from '../logging/types.js';
 
 /** The events whose `type` can be `K` (each event class's `type` is a union, so `Extract` would give never). */
-type EventOfType<K> = SupervisorEvent extends infer E
+export type EventOfType<K> = SupervisorEvent extends infer E
   ? E extends { type: infer T }
     ? K extends T
       ? E
