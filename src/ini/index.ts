@@ -31,9 +31,8 @@ export type { EventListenerConfig } from './groups.js';
 export type { IniGroup, IniHttpServer, IniModel, IniProcess, IniSupervisord } from './model.js';
 
 /**
- * The config object read from a supervisord.conf: a {@link SupervisorConfig}, plus the
- * `[eventlistener:x]` pools under a non-enumerable `eventListeners` key (the config schema does not know
- * event listeners yet; they are kept beside it for the event listener support).
+ * The config object read from a supervisord.conf: a {@link SupervisorConfig}, with the `[eventlistener:x]`
+ * pools under `eventListeners`.
  */
 export type IniConfig = SupervisorConfig & { readonly eventListeners?: Record<string, EventListenerConfig> };
 
@@ -59,6 +58,9 @@ function placeIssue(parser: SupervisorIniParser, issue: ConfigIssue): ConfigIssu
   } else if (kind === 'groups' && typeof name === 'string') {
     section = `group:${name}`;
     option = typeof key === 'string' ? key : undefined;
+  } else if (kind === 'eventListeners' && typeof name === 'string') {
+    section = `eventlistener:${name}`;
+    option = typeof key === 'string' ? snake(key) : undefined;
   } else {
     section = 'supervisord';
     option = typeof kind === 'string' ? snake(kind) : undefined;
@@ -73,8 +75,10 @@ function placeIssue(parser: SupervisorIniParser, issue: ConfigIssue): ConfigIssu
 }
 
 function finish(result: ReadResult, opts: IniReadOptions): IniConfig {
+  const config = result.config as IniConfig & { eventListeners?: Record<string, EventListenerConfig> };
+  if (Object.keys(result.eventListeners).length > 0) config.eventListeners = result.eventListeners;
   try {
-    resolveConfig(result.config, {
+    resolveConfig(config, {
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.hostNodeName !== undefined ? { hostNodeName: opts.hostNodeName } : {}),
     });
@@ -86,10 +90,6 @@ function finish(result: ReadResult, opts: IniReadOptions): IniConfig {
       );
     }
     throw err;
-  }
-  const config = result.config as IniConfig;
-  if (Object.keys(result.eventListeners).length > 0) {
-    Object.defineProperty(config, 'eventListeners', { value: result.eventListeners, enumerable: false });
   }
   return config;
 }

@@ -183,11 +183,22 @@ describe('the config object', () => {
         },
       },
       groups: { g: { programs: ['web'] } },
+      eventListeners: { mon: { command: '/bin/mon', events: ['PROCESS_STATE', 'TICK_60'] } },
     });
-    expect(config.eventListeners).toEqual({
-      mon: { command: '/bin/mon', events: ['PROCESS_STATE', 'TICK_60'] },
-    });
-    expect(Object.keys(config)).not.toContain('eventListeners');
+  });
+
+  it('validates [eventlistener:x] through the config schema, naming the file, line and section', () => {
+    const bad =
+      '[supervisord]\n[eventlistener:mon]\ncommand=/bin/mon\nevents=TICK_5\nresult_handler=mymod:handler\n';
+    let err: unknown;
+    try {
+      parseIni(bad, { ...opts, file: '/etc/sup.conf' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const issue = (err as ConfigError).issues[0]!;
+    expect(issue).toMatchObject({ section: 'eventlistener:mon', file: '/etc/sup.conf', line: 5 });
   });
 
   it('round-trips through toIni', () => {
