@@ -4,11 +4,11 @@
  * @module
  */
 
-/** Options of {@link Process.lines}. */
+/** Options of `Process.lines()`. */
 export interface LinesOptions {
   /**
    * Bytes of complete lines kept for a reader that is behind. When more arrive, the oldest waiting lines
-   * are dropped and the reader gets one {@link droppedMarker} line in their place.
+   * are dropped and the reader gets one line `==> procvisor: N lines dropped (reader too slow) <==` instead.
    * @default 1048576 (1 MiB)
    */
   readonly maxBufferedBytes?: number;
