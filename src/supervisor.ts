@@ -7,7 +7,7 @@ import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { resolveConfig } from './config/index.js';
 import { signalNumber } from './config/datatypes.js';
 import type { SupervisorConfig } from './config/schema.js';
-import type { DependencyCondition, GroupConfig, ProcessConfig, ResolvedConfig } from './config/types.js';
+import type { GroupConfig, ResolvedConfig } from './config/types.js';
 import {
   ProcessGroupEvent,
   ProcessStateEvent,
@@ -32,7 +32,6 @@ import {
   WaitTimeoutError,
 } from './errors.js';
 import type { ProcessInfo } from './info.js';
-import { lookupUser } from './platform/users.js';
 import { Containment } from './platform/containment.js';
 import { nodeSpawner, type Spawner } from './platform/spawner.js';
 import { Process, type ProcessHost } from './process.js';
@@ -41,30 +40,26 @@ import type { SyslogOptions } from './logging/syslog.js';
 import type { LogErrorRecord } from './logging/types.js';
 import { ProgramGroup } from './program-group.js';
 import { diffGroups } from './reload.js';
+import {
+  TRANSITIONAL,
+  conditionMet,
+  dependsOnGroup,
+  exitedOk,
+  hasGivenUp,
+  stopInDependencyWaves,
+  willRestart,
+} from './dependencies.js';
+import { allResults, configInfo, type ConfigInfo, type ProcessResult } from './results.js';
 import { EventHub } from './listeners/hub.js';
 import {
   RUNNING_STATES,
   SIGNALLABLE_STATES,
-  STOPPED_STATES,
   SupervisorStates,
   type ProcessStateName,
   type SupervisorStateName,
 } from './states.js';
 
-/** One entry of the results of the group and "all" calls (`rpcinterface.py make_allfunc`). */
-export interface ProcessResult {
-  readonly name: string;
-  readonly group: string;
-  /** 80 (SUCCESS) or a fault code. */
-  readonly status: number;
-  /** `'OK'` or the fault text. */
-  readonly description: string;
-}
-
-/** getAllConfigInfo's per-process struct, with supervisord's keys. */
-export type ConfigInfo = Readonly<
-  Record<string, string | number | boolean | readonly number[] | readonly string[]>
->;
+export type { ProcessResult, ConfigInfo } from './results.js';
 
 /** Seams and host facts; all optional. */
 export interface SupervisorOptions {
@@ -924,59 +919,6 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
   }
 }
 
-const TRANSITIONAL: ReadonlySet<ProcessStateName> = new Set(['STARTING', 'BACKOFF', 'STOPPING']);
-
-function exitedOk(p: Process): boolean {
-  return p.state === 'EXITED' && p.config.exitcodes.includes(p.snapshot.exitstatus ?? -1);
-}
-
-function willRestart(p: Process): boolean {
-  return p.config.autorestart === true || (p.config.autorestart === 'unexpected' && !exitedOk(p));
-}
-
-/** Whether `d` meets a dependsOn condition. */
-function conditionMet(d: Process, condition: DependencyCondition): boolean {
-  switch (condition) {
-    case 'started':
-      return (
-        d.state === 'STARTING' || d.state === 'RUNNING' || (d.snapshot.laststart > 0 && d.state === 'EXITED')
-      );
-    case 'ready':
-      return d.state === 'RUNNING';
-    case 'exited-ok':
-      return exitedOk(d);
-  }
-}
-
-/** A process that will not change state on its own any more. */
-function hasGivenUp(d: Process): boolean {
-  return (
-    d.state === 'FATAL' ||
-    d.state === 'UNKNOWN' ||
-    (d.state === 'EXITED' && !willRestart(d)) ||
-    (d.state === 'STOPPED' && (d.snapshot.laststart > 0 || !d.config.autostart))
-  );
-}
-
-/** Whether any of `processes` still running depends on a program of group `g`. */
-function dependsOnGroup(processes: readonly Process[], g: ProgramGroup): boolean {
-  return processes.some(
-    (q) => !STOPPED_STATES.has(q.state) && g.config.programs.some((program) => program in q.config.dependsOn),
-  );
-}
-
-/** Stops processes (already in supervisord's order) in waves: dependents before what they depend on. */
-async function stopInDependencyWaves(processes: Process[]): Promise<void> {
-  let left = processes;
-  while (left.length > 0) {
-    let wave = left.filter((p) => !left.some((q) => q !== p && p.config.programName in q.config.dependsOn));
-    if (wave.length === 0) wave = left;
-    for (const p of wave) p._stopForShutdown();
-    await Promise.all(wave.map((p) => p._settled()));
-    left = left.filter((p) => !wave.includes(p));
-  }
-}
-
 function failure(message: string, p: Process | undefined): WaitTimeoutError {
   if (!p) return new WaitTimeoutError(message);
   const info = p.info();
@@ -1006,80 +948,4 @@ function parseSignal(signal: string | number): number {
   } catch {
     throw new BadSignalError(signal);
   }
-}
-
-/**
- * supervisord's `make_allfunc`: applies `action` to every process at once; faults raised at once are
- * listed first, then the deferred results in the order they complete.
- */
-async function allResults(
-  processes: readonly Process[],
-  action: (p: Process) => true | Promise<true>,
-): Promise<ProcessResult[]> {
-  const results: ProcessResult[] = [];
-  const entry = (p: Process, err?: unknown): ProcessResult => {
-    if (err === undefined)
-      return { name: p.name, group: p.groupName, status: Faults.SUCCESS, description: 'OK' };
-    if (err instanceof SupervisorError) {
-      return { name: p.name, group: p.groupName, status: err.faultCode, description: err.message };
-    }
-    throw err;
-  };
-  const deferred: Promise<void>[] = [];
-  for (const p of processes) {
-    let outcome: true | Promise<true>;
-    try {
-      outcome = action(p);
-    } catch (err) {
-      results.push(entry(p, err));
-      continue;
-    }
-    if (outcome === true) results.push(entry(p));
-    else
-      deferred.push(
-        outcome.then(
-          () => void results.push(entry(p)),
-          (err: unknown) => void results.push(entry(p, err)),
-        ),
-      );
-  }
-  await Promise.all(deferred);
-  return results;
-}
-
-function configInfo(g: GroupConfig, p: ProcessConfig, inuse: boolean): ConfigInfo {
-  const opt = <T>(v: T | null): T | 'none' => (v === null ? 'none' : v);
-  const logfile = (v: string | null) => (v === 'AUTO' ? 'auto' : opt(v));
-  const uid = p.user === null ? 'none' : (lookupUser(p.user)?.uid ?? p.user);
-  return {
-    autostart: p.autostart,
-    directory: opt(p.directory),
-    uid,
-    command: p.command,
-    exitcodes: p.exitcodes,
-    group: g.name,
-    group_prio: g.priority,
-    inuse,
-    killasgroup: p.killasgroup,
-    name: p.name,
-    process_prio: p.priority,
-    redirect_stderr: p.redirectStderr,
-    startretries: p.startretries,
-    startsecs: p.startsecs,
-    stdout_capture_maxbytes: p.stdout.captureMaxbytes,
-    stdout_events_enabled: p.stdout.eventsEnabled,
-    stdout_logfile: logfile(p.stdout.logfile),
-    stdout_logfile_backups: p.stdout.logfileBackups,
-    stdout_logfile_maxbytes: p.stdout.logfileMaxbytes,
-    stdout_syslog: p.stdout.syslog,
-    stopsignal: p.stopsignal,
-    stopwaitsecs: p.stopwaitsecs,
-    stderr_capture_maxbytes: p.stderr.captureMaxbytes,
-    stderr_events_enabled: p.stderr.eventsEnabled,
-    stderr_logfile: logfile(p.stderr.logfile),
-    stderr_logfile_backups: p.stderr.logfileBackups,
-    stderr_logfile_maxbytes: p.stderr.logfileMaxbytes,
-    stderr_syslog: p.stderr.syslog,
-    serverurl: opt(p.serverurl),
-  };
 }
