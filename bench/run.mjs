@@ -150,6 +150,8 @@ function cpuCells(s, key, fmt) {
 
 const fmtMs = (v) => (v == null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
 const fmtX = (v) => (v == null ? '—' : `${v.toFixed(2)}×`);
+const fmtUs = (ms) => (ms == null ? '—' : `${(ms * 1000).toFixed(0)} µs`);
+const fmtMB = (v) => (v == null ? '—' : `${(v / 2 ** 20).toFixed(0)} MB`);
 const fmtKB = (v) => (v == null ? '—' : `${(v / 1024).toFixed(0)} KB`);
 const fmtRate = (v, unit) =>
   v == null ? '—' : `${v >= 10000 ? (v / 1000).toFixed(1) + 'k' : v.toFixed(v >= 100 ? 0 : 1)} ${unit}`;
@@ -165,7 +167,7 @@ const startMedians = {};
 if (want(1) || want(2)) {
   for (const n of P.sizes) {
     console.error(`rows 1-2: start/stop N=${n}`);
-    const s = await rounds('start-stop', ['raw', 'procvisor', ...sdVariant], { n }, P.rounds);
+    const s = await rounds('start-stop', ['raw', 'procvisor', 'rawLoaded', ...sdVariant], { n }, P.rounds);
     const pv = pick(s.procvisor, 'start');
     const raw = pick(s.raw, 'start');
     const sd = pick(s.supervisord, 'start');
@@ -184,6 +186,11 @@ if (want(1) || want(2)) {
       target: '≤ 1.2× raw; ≥ 3× faster than supervisord',
       met: verdict(ratio == null ? null : ratio <= 1.2 && (vsSd == null || vsSd >= 3)),
       cpu: cpuCells(s, 'startCpu', (v) => fmtMs(v == null ? null : v)),
+      diagnostic:
+        `raw spawn from a host with procvisor loaded and the config resolved: ${fmtMs(median(pick(s.rawLoaded, 'start')))} ` +
+        `(procvisor / that: ${fmtX(medianRatio(pv, pick(s.rawLoaded, 'start')))}); host RSS after start: ` +
+        `procvisor ${fmtMB(median(pick(s.procvisor, 'rss')))}, raw ${fmtMB(median(pick(s.raw, 'rss')))}, ` +
+        `loaded raw ${fmtMB(median(pick(s.rawLoaded, 'rss')))}`,
       samples: s,
     });
     const spv = pick(s.procvisor, 'stop');
@@ -354,6 +361,7 @@ if (want(7)) {
     vsSupervisord: haveSd && !skipped ? `${fmtX(medianRatio(lv, sd))} faster` : '—',
     target: '— (no target set)',
     met: '—',
+    diagnostic: `CPU per event of the supervising process (including the producer's output): procvisor ${fmtUs(median(pick(s.listener, 'cpuPerEvent')))}, supervisord ${fmtUs(median(pick(s.supervisord, 'cpuPerEvent')))}`,
   });
 }
 
@@ -394,7 +402,8 @@ if (cpuRows.length > 0) {
     console.log(cl([what, r.cpu.procvisor, raw, r.cpu.supervisord, r.id === '3' ? '—' : r.cpu.ratio]));
   }
 }
-for (const r of rows.filter((x) => x.diagnostic)) console.log(`\nrow ${r.id} diagnostic: ${r.diagnostic}`);
+for (const r of rows.filter((x) => x.diagnostic))
+  console.log(`\nrow ${r.id} (${r.what}), diagnostic: ${r.diagnostic}`);
 machine.loadavgAfter = os
   .loadavg()
   .map((x) => x.toFixed(2))

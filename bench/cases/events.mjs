@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchSupervisord, rpc } from '../lib/supervisord.mjs';
-import { now, sleep } from '../lib/util.mjs';
+import { cpuMs, now, procCpuMs, sleep } from '../lib/util.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -77,10 +77,11 @@ export async function listener({ count }, { Supervisor }) {
     if (!sup.getGroup('l'))
       return { skipped: 'eventListeners are accepted but no listener pool is started yet' };
     await sup.waitForState('l:l', 'RUNNING', { timeout: 10_000 });
+    const c0 = process.cpuUsage();
     await sup.startProcess('p');
     const r = await untilFile(out, 120_000);
     if (!r) throw new Error('the listener did not receive every event');
-    return { perSec: ((r.count - 1) / (r.last - r.first)) * 1000 };
+    return { perSec: ((r.count - 1) / (r.last - r.first)) * 1000, cpuPerEvent: cpuMs(c0) / count };
   } finally {
     await sup?.shutdown();
     rmSync(dir, { recursive: true, force: true });
@@ -110,10 +111,14 @@ export async function supervisord({ count }) {
   try {
     // The listener must be READY first, or the first events go to the buffer (that is fine, but slower).
     await sleep(500);
+    const c0 = procCpuMs(sd.pid);
     await rpc(sd.socket, 'supervisor.startProcess', 'p', false);
     const r = await untilFile(join(sd.dir, 'result.json'), 120_000);
     if (!r) throw new Error('the listener did not receive every event');
-    return { perSec: ((r.count - 1) / (r.last - r.first)) * 1000 };
+    return {
+      perSec: ((r.count - 1) / (r.last - r.first)) * 1000,
+      cpuPerEvent: (procCpuMs(sd.pid) - c0) / count,
+    };
   } finally {
     await sd.stop();
   }

@@ -5,6 +5,22 @@ import { cpuMs, now, procCpuMs } from '../lib/util.mjs';
 
 /** Raw child_process.spawn (default options: three pipes) until every 'spawn' event; kill and wait for 'exit'. */
 export async function raw({ n }) {
+  return spawnAll(n);
+}
+
+/**
+ * Diagnostic: the same raw spawns from a host that has loaded procvisor and resolved (not started) the
+ * same configuration. fork(2) copies the parent's page tables and exec tears them down, so every spawn
+ * costs time in proportion to the host's resident memory; this baseline has procvisor's code in memory.
+ */
+export async function rawLoaded({ n }, { Supervisor }) {
+  const sup = new Supervisor(sleepConfig(n));
+  const result = await spawnAll(n);
+  await sup.shutdown();
+  return result;
+}
+
+async function spawnAll(n) {
   const c0 = process.cpuUsage();
   const t0 = now();
   const children = [];
@@ -21,6 +37,7 @@ export async function raw({ n }) {
   });
   const start = now() - t0;
   const startCpu = cpuMs(c0);
+  const rss = process.memoryUsage().rss;
   const c1 = process.cpuUsage();
   const t1 = now();
   await Promise.all(
@@ -32,7 +49,7 @@ export async function raw({ n }) {
         }),
     ),
   );
-  return { start, stop: now() - t1, startCpu, stopCpu: cpuMs(c1) };
+  return { start, stop: now() - t1, startCpu, stopCpu: cpuMs(c1), rss };
 }
 
 export function sleepConfig(n) {
@@ -68,13 +85,14 @@ export async function procvisor({ n }, { Supervisor }) {
     await allRunning;
     const start = now() - t0;
     const startCpu = cpuMs(c0);
+    const rss = process.memoryUsage().rss;
     const c1 = process.cpuUsage();
     const t1 = now();
     const results = await sup.stopAllProcesses();
     const stop = now() - t1;
     const stopCpu = cpuMs(c1);
     if (results.length !== n || results.some((r) => r.status !== 80)) throw new Error('stop failed');
-    return { start, stop, startCpu, stopCpu };
+    return { start, stop, startCpu, stopCpu, rss };
   } finally {
     await sup.shutdown();
   }
