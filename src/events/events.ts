@@ -83,9 +83,17 @@ export class ProcessStateEvent {
   }
 }
 
-/** PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR: a chunk of output was logged. */
-export class ProcessLogEvent {
-  readonly type: 'PROCESS_LOG_STDOUT' | 'PROCESS_LOG_STDERR';
+/** What a chunk of a process's output carries, for PROCESS_LOG_* and PROCESS_COMMUNICATION_*. */
+export interface OutputEventInit {
+  processName: string;
+  groupName: string;
+  pid: number;
+  channel: 'stdout' | 'stderr';
+  data: Uint8Array;
+}
+
+/** The fields the output events share. */
+abstract class OutputEvent {
   readonly processName: string;
   readonly groupName: string;
   readonly pid: number;
@@ -93,14 +101,7 @@ export class ProcessLogEvent {
   /** The raw bytes. */
   readonly data: Uint8Array;
 
-  constructor(init: {
-    processName: string;
-    groupName: string;
-    pid: number;
-    channel: 'stdout' | 'stderr';
-    data: Uint8Array;
-  }) {
-    this.type = init.channel === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR';
+  constructor(init: OutputEventInit) {
     this.processName = init.processName;
     this.groupName = init.groupName;
     this.pid = init.pid;
@@ -108,42 +109,39 @@ export class ProcessLogEvent {
     this.data = init.data;
   }
 
+  /** `processname:<p> groupname:<g> pid:<pid>` and the given extra header fields. */
+  protected header(extra = ''): string {
+    return `processname:${this.processName} groupname:${this.groupName} pid:${this.pid}${extra}\n`;
+  }
+}
+
+/** PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR: a chunk of output was logged. */
+export class ProcessLogEvent extends OutputEvent {
+  readonly type: 'PROCESS_LOG_STDOUT' | 'PROCESS_LOG_STDERR';
+
+  constructor(init: OutputEventInit) {
+    super(init);
+    this.type = init.channel === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR';
+  }
+
+  /** supervisord's payload: the header with `channel:`, a newline, then the data. */
   serialize(): string {
-    return (
-      `processname:${this.processName} groupname:${this.groupName} pid:${this.pid} channel:${this.channel}\n` +
-      decodeData(this.data)
-    );
+    return this.header(` channel:${this.channel}`) + decodeData(this.data);
   }
 }
 
 /** PROCESS_COMMUNICATION_STDOUT / _STDERR: text a child sent between capture-mode tokens. */
-export class ProcessCommunicationEvent {
+export class ProcessCommunicationEvent extends OutputEvent {
   readonly type: 'PROCESS_COMMUNICATION_STDOUT' | 'PROCESS_COMMUNICATION_STDERR';
-  readonly processName: string;
-  readonly groupName: string;
-  readonly pid: number;
-  readonly channel: 'stdout' | 'stderr';
-  readonly data: Uint8Array;
 
-  constructor(init: {
-    processName: string;
-    groupName: string;
-    pid: number;
-    channel: 'stdout' | 'stderr';
-    data: Uint8Array;
-  }) {
+  constructor(init: OutputEventInit) {
+    super(init);
     this.type = init.channel === 'stdout' ? 'PROCESS_COMMUNICATION_STDOUT' : 'PROCESS_COMMUNICATION_STDERR';
-    this.processName = init.processName;
-    this.groupName = init.groupName;
-    this.pid = init.pid;
-    this.channel = init.channel;
-    this.data = init.data;
   }
 
+  /** supervisord's payload: the header, a newline, then the captured data. */
   serialize(): string {
-    return (
-      `processname:${this.processName} groupname:${this.groupName} pid:${this.pid}\n` + decodeData(this.data)
-    );
+    return this.header() + decodeData(this.data);
   }
 }
 
