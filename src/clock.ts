@@ -49,7 +49,11 @@ export class ManualClock implements Clock {
   #seq = 0;
   #timers = new Set<ManualTimer>();
 
-  /** @param start - initial monotonic time in ms; @param wallStart - initial wall-clock time in ms. */
+  /**
+   * A clock stopped at `start`.
+   * @param start - initial monotonic time, in milliseconds
+   * @param wallStart - initial wall-clock time, in epoch milliseconds
+   */
   constructor(start = 1_000_000, wallStart = Date.UTC(2026, 0, 1)) {
     this.#now = start;
     this.#wallOffset = wallStart - start;

@@ -55,6 +55,12 @@ export class SupervisorError extends Error {
   /** Text after the fault name, as in supervisord's faultString `NAME: text`. */
   readonly text: string;
 
+  /**
+   * An error with a fault name and text; the message is supervisord's faultString, `CODE: text`.
+   * @param code - the fault name (or `CONFIG_ERROR`, `WAIT_FAILED`)
+   * @param text - what follows the fault name in the message; `''` for none
+   * @param options - `cause`: the underlying error
+   */
   constructor(code: ErrorCode, text = '', options?: { cause?: unknown }) {
     super(text ? `${code}: ${text}` : code, options);
     this.name = new.target.name;
@@ -64,45 +70,116 @@ export class SupervisorError extends Error {
   }
 }
 
-/** A process or group name that does not resolve (`BAD_NAME`). */
+/**
+ * A process or group name that does not resolve (`BAD_NAME`).
+ * @example
+ * ```ts
+ * await sup.stopProcess('nosuch').catch((err) => {
+ *   if (err instanceof BadNameError) console.log(err.message); // BAD_NAME: nosuch
+ * });
+ * ```
+ */
 export class BadNameError extends SupervisorError {
+  /**
+   * `BAD_NAME: <name>`.
+   * @param name - the name that did not resolve, as given
+   */
   constructor(name: string) {
     super('BAD_NAME', name);
   }
 }
 
-/** A signal that does not exist (`BAD_SIGNAL`). */
+/**
+ * A signal that does not exist (`BAD_SIGNAL`).
+ * @example
+ * ```ts
+ * await sup.signalProcess('web', 'NOPE'); // rejects with BadSignalError: BAD_SIGNAL: NOPE
+ * ```
+ */
 export class BadSignalError extends SupervisorError {
+  /**
+   * `BAD_SIGNAL: <signal>`.
+   * @param signal - the signal as given
+   */
   constructor(signal: string | number) {
     super('BAD_SIGNAL', String(signal));
   }
 }
 
-/** A fault about the lifecycle of a process: start or stop refused or failed. */
+/**
+ * A fault about the lifecycle of a process: start or stop refused or failed (`ALREADY_STARTED`,
+ * `NOT_RUNNING`, `ABNORMAL_TERMINATION`, `FAILED`, `STILL_RUNNING`).
+ * @example
+ * ```ts
+ * try {
+ *   await sup.stopProcess('web');
+ * } catch (err) {
+ *   if (!(err instanceof ProcessStateError && err.code === 'NOT_RUNNING')) throw err; // already stopped
+ * }
+ * ```
+ */
 export class ProcessStateError extends SupervisorError {}
 
-/** The command could not be found or run (`NO_FILE`, `NOT_EXECUTABLE`, `SPAWN_ERROR`). */
+/**
+ * The command could not be found or run (`NO_FILE`, `NOT_EXECUTABLE`), or the start failed
+ * (`SPAWN_ERROR`: the spawn failed, or with `wait` the process exited within `startsecs`).
+ * @example
+ * ```ts
+ * try {
+ *   await sup.startProcess('web');
+ * } catch (err) {
+ *   if (err instanceof SpawnError) console.error(err.code, (await sup.getProcessInfo('web')).spawnerr);
+ * }
+ * ```
+ */
 export class SpawnError extends SupervisorError {}
 
-/** The supervisor is shutting down (`SHUTDOWN_STATE`). */
+/**
+ * The supervisor is shutting down (`SHUTDOWN_STATE`): every control method except `getState()` refuses.
+ * @example
+ * ```ts
+ * void sup.shutdown();
+ * await sup.startProcess('web'); // rejects with ShutdownStateError
+ * ```
+ */
 export class ShutdownStateError extends SupervisorError {
+  /** Takes no arguments: the message is always `SHUTDOWN_STATE`. */
   constructor() {
     super('SHUTDOWN_STATE');
   }
 }
 
 /**
- * A wait (`waitForState`, `waitForOutput`, `waitForReady`) ran out of time, or a process it waited for failed.
- * Carries the process's info and its last output lines.
+ * A wait (`waitForState`, `waitForOutput`, `waitForReady`) ran out of time, or a process it waited for failed
+ * (`WAIT_FAILED`). Carries the process's info and its last output lines.
+ * @example
+ * ```ts
+ * try {
+ *   await sup.waitForReady({ timeout: 30_000 });
+ * } catch (err) {
+ *   if (err instanceof WaitTimeoutError) console.error(err.message, err.info?.statename, err.output.join('\n'));
+ *   throw err;
+ * }
+ * ```
  */
 export class WaitTimeoutError extends SupervisorError {
+  /**
+   * `WAIT_FAILED: <message>`.
+   * @param message - what was waited for and what happened instead
+   * @param info - the process concerned, when there is one
+   * @param output - its last output lines
+   */
   constructor(
     message: string,
     /** getProcessInfo of the process concerned. */
     readonly info?: {
+      /** The process name. */
       readonly name: string;
+      /** The group name. */
       readonly group: string;
+      /** Its state when the wait failed. */
       readonly statename: string;
+      /** `getProcessInfo`'s description (the spawn error for BACKOFF and FATAL). */
       readonly description: string;
     },
     /** The last lines it wrote. */
@@ -138,6 +215,11 @@ export class ConfigError extends SupervisorError {
   /** Every problem found. */
   readonly issues: readonly ConfigIssue[];
 
+  /**
+   * `CONFIG_ERROR: ` and one line per issue (see {@link ConfigError.format}).
+   * @param issues - every problem found (at least one)
+   * @param options - `cause`: the underlying error
+   */
   constructor(issues: readonly ConfigIssue[], options?: { cause?: unknown }) {
     super('CONFIG_ERROR', ConfigError.format(issues), options);
     this.issues = issues;

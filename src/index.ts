@@ -45,7 +45,9 @@ export type { LinesOptions } from './logging/lines.js';
 export type { SyslogOptions } from './logging/syslog.js';
 export type { TailResult } from './logging/read.js';
 export type { Channel, LogErrorRecord } from './logging/types.js';
-export { resolveConfig, validateConfig, configSchema } from './config/index.js';
+export { resolveConfig, validateConfig, configSchema, programSchema, groupSchema } from './config/index.js';
+export type { ResolveOptions } from './config/index.js';
+export { eventListenerSchema } from './config/schema.js';
 export type { SupervisorConfig, ProgramConfig, GroupDefinition } from './config/schema.js';
 export type { EventListenerConfig } from './config/schema.js';
 export type {
@@ -55,6 +57,19 @@ export type {
   ProcessConfig,
   ChannelLogConfig,
   AutoRestart,
+  LogfileSetting,
+  ReadinessConfig,
+  DependencyCondition,
 } from './config/types.js';
 export { transition, TRANSITIONS, INITIAL_SNAPSHOT } from './state-machine.js';
-export type { Snapshot, Input, Effect, StateChange, TransitionContext, TimerName } from './state-machine.js';
+export type {
+  Snapshot,
+  Input,
+  Effect,
+  StateChange,
+  TransitionContext,
+  TimerName,
+  Stamp,
+  LogLine,
+  Result as TransitionResult,
+} from './state-machine.js';

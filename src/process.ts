@@ -65,9 +65,15 @@ export interface ProcessHost {
 
 /** Options of the waiting methods. */
 export interface WaitOptions {
-  /** Wait until the process is RUNNING (start) or stopped (stop). Default true, as supervisord's `wait`. */
+  /**
+   * Wait until the process is RUNNING (start) or stopped (stop), as supervisord's `wait`.
+   * @default true
+   */
   readonly wait?: boolean;
-  /** Stops waiting (the action itself is not undone). */
+  /**
+   * Stops waiting (the action itself is not undone).
+   * @default none: the wait is not abandoned
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -405,6 +411,11 @@ export class Process extends EventEmitter<SupervisorEventMap> {
     }
   }
 
+  /**
+   * For the supervisor: cancels timers and the readiness probe, closes the logs and removes every listener,
+   * when the group is removed or at shutdown.
+   * @internal
+   */
   async _dispose(nocleanup: boolean): Promise<void> {
     for (const name of [...this.#timers.keys()]) this.#cancel(name);
     this.#probe?.stop();

@@ -63,15 +63,30 @@ export type { ProcessResult, ConfigInfo } from './results.js';
 
 /** Seams and host facts; all optional. */
 export interface SupervisorOptions {
-  /** Where time comes from (tests pass a ManualClock). */
+  /**
+   * Where time comes from (tests pass a {@link ManualClock}).
+   * @default systemClock
+   */
   readonly clock?: Clock;
-  /** How children are created (tests pass a fake). */
+  /**
+   * How children are created (tests pass a fake).
+   * @default nodeSpawner
+   */
   readonly spawner?: Spawner;
-  /** The environment `%(ENV_X)s` expands from. Default `process.env`. */
+  /**
+   * The environment `%(ENV_X)s` expands from.
+   * @default process.env
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** `%(host_node_name)s`. Default `os.hostname()`. */
+  /**
+   * `%(host_node_name)s`.
+   * @default os.hostname()
+   */
   readonly hostNodeName?: string;
-  /** Where `*Syslog` output goes: the socket (default `/dev/log`) and tag (default `procvisor`). */
+  /**
+   * Where `*Syslog` output goes: the socket and the tag.
+   * @default { path: '/dev/log', ident: 'procvisor' } (path '/var/run/syslog' on macOS)
+   */
   readonly syslog?: SyslogOptions;
   /**
    * Kill every child and descendant when the host process ends: with SIGKILL from `process.on('exit')` (a

@@ -142,23 +142,49 @@ function channelOptions<C extends 'stdout' | 'stderr'>(c: C) {
       .describe(
         `\`${C}_syslog\`: also send ${C} lines to syslog, tagged with the process name. @default false`,
       ),
-  } as {
-    [
-      K in
-        | `${C}Logfile`
-        | `${C}LogfileMaxbytes`
-        | `${C}LogfileBackups`
-        | `${C}CaptureMaxbytes`
-        | `${C}EventsEnabled`
-        | `${C}Syslog`
-    ]: K extends `${C}Logfile`
-      ? z.ZodDefault<ReturnType<typeof logfile>>
-      : K extends `${C}LogfileBackups`
-        ? z.ZodDefault<ReturnType<typeof int>>
-        : K extends `${C}EventsEnabled` | `${C}Syslog`
-          ? z.ZodDefault<ReturnType<typeof bool>>
-          : z.ZodDefault<ReturnType<typeof bytes>>;
-  };
+  } as unknown as C extends 'stdout' ? StdoutOptions : StderrOptions;
+}
+
+// The six options of each channel, spelt out so that editors and the API reference show their documentation.
+type LogfileOption = z.ZodDefault<ReturnType<typeof logfile>>;
+type BytesOption = z.ZodDefault<ReturnType<typeof bytes>>;
+type CountOption = z.ZodDefault<ReturnType<typeof int>>;
+type FlagOption = z.ZodDefault<ReturnType<typeof bool>>;
+interface StdoutOptions {
+  /**
+   * `stdout_logfile`: where the process's stdout goes: a path (`~` expanded), `'AUTO'` (a file in
+   * `childlogdir`), `'NONE'` or `null` (no file). Expanded twice with the per-process names.
+   * @default 'AUTO'
+   */
+  stdoutLogfile: LogfileOption;
+  /** `stdout_logfile_maxbytes`: rotate the stdout log at this size, in bytes (or `'50MB'`); 0 = never. @default '50MB' (52428800 bytes) */
+  stdoutLogfileMaxbytes: BytesOption;
+  /** `stdout_logfile_backups`: rotated stdout log files to keep; 0 = keep none. @default 10 */
+  stdoutLogfileBackups: CountOption;
+  /** `stdout_capture_maxbytes`: bytes kept in capture mode (PROCESS_COMMUNICATION_STDOUT); 0 = capture mode off. @default 0 */
+  stdoutCaptureMaxbytes: BytesOption;
+  /** `stdout_events_enabled`: emit a PROCESS_LOG_STDOUT event for each chunk of stdout. @default false */
+  stdoutEventsEnabled: FlagOption;
+  /** `stdout_syslog`: also send stdout lines to syslog, tagged with the process name. @default false */
+  stdoutSyslog: FlagOption;
+}
+interface StderrOptions {
+  /**
+   * `stderr_logfile`: where the process's stderr goes: a path (`~` expanded), `'AUTO'` (a file in
+   * `childlogdir`), `'NONE'` or `null` (no file). Not used with `redirectStderr`.
+   * @default 'AUTO'
+   */
+  stderrLogfile: LogfileOption;
+  /** `stderr_logfile_maxbytes`: rotate the stderr log at this size, in bytes (or `'50MB'`); 0 = never. @default '50MB' (52428800 bytes) */
+  stderrLogfileMaxbytes: BytesOption;
+  /** `stderr_logfile_backups`: rotated stderr log files to keep; 0 = keep none. @default 10 */
+  stderrLogfileBackups: CountOption;
+  /** `stderr_capture_maxbytes`: bytes kept in capture mode (PROCESS_COMMUNICATION_STDERR); 0 = capture mode off. @default 0 */
+  stderrCaptureMaxbytes: BytesOption;
+  /** `stderr_events_enabled`: emit a PROCESS_LOG_STDERR event for each chunk of stderr. @default false */
+  stderrEventsEnabled: FlagOption;
+  /** `stderr_syslog`: also send stderr lines to syslog, tagged with the process name. @default false */
+  stderrSyslog: FlagOption;
 }
 
 const command = z
@@ -684,15 +710,26 @@ export const configSchema = z
     },
   );
 
-/** A program as users write it (input of {@link programSchema}). */
+/**
+ * A program as users write it (input of {@link programSchema}): supervisord's `[program:x]` options,
+ * camelCased. Only `command` is required.
+ * @useDeclaredType
+ */
 export type ProgramConfig = z.input<typeof programSchema>;
 /** A program after validation and defaults, before `%(name)s` expansion of the per-process options. */
 export type ParsedProgramConfig = z.output<typeof programSchema>;
-/** An event listener pool as users write it (input of {@link eventListenerSchema}). */
+/**
+ * An event listener pool as users write it (input of {@link eventListenerSchema}): every program option,
+ * plus `events` (required), `bufferSize` and `resultHandler`.
+ * @useDeclaredType
+ */
 export type EventListenerConfig = z.input<typeof eventListenerSchema>;
 /** An event listener pool after validation and defaults. */
 export type ParsedEventListenerConfig = z.output<typeof eventListenerSchema>;
-/** A `groups` entry as users write it. */
+/**
+ * A `groups` entry as users write it: supervisord's `[group:x]`.
+ * @useDeclaredType
+ */
 export type GroupDefinition = z.input<typeof groupSchema>;
 /** A `groups` entry after validation and defaults. */
 export type ParsedGroupDefinition = z.output<typeof groupSchema>;

@@ -30,10 +30,34 @@ export interface ChannelLogConfig {
 
 /** procvisor readiness, resolved: what makes STARTING become RUNNING. */
 export type ReadinessConfig = (
-  | { readonly kind: 'pattern'; readonly pattern: RegExp; readonly channel: 'stdout' | 'stderr' | 'both' }
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
-  | { readonly kind: 'http'; readonly url: string }
-  | { readonly kind: 'check'; readonly check: (process: { name: string; pid: number }) => unknown }
+  | {
+      /** Ready when a line of output matches. */
+      readonly kind: 'pattern';
+      /** The pattern (a string given in the config is matched literally). */
+      readonly pattern: RegExp;
+      /** The output watched. */
+      readonly channel: 'stdout' | 'stderr' | 'both';
+    }
+  | {
+      /** Ready when a TCP connection succeeds. */
+      readonly kind: 'tcp';
+      /** The host to connect to. */
+      readonly host: string;
+      /** The port to connect to. */
+      readonly port: number;
+    }
+  | {
+      /** Ready when a GET answers 2xx. */
+      readonly kind: 'http';
+      /** The URL, expanded per process. */
+      readonly url: string;
+    }
+  | {
+      /** Ready when the function returns (or resolves to) something truthy. */
+      readonly kind: 'check';
+      /** The function; a throw means "not ready yet". */
+      readonly check: (process: { name: string; pid: number }) => unknown;
+    }
 ) & {
   /** Seconds before the start counts as failed. */
   readonly timeout: number;

@@ -81,6 +81,13 @@ const TRACKED = ['on', 'addListener', 'once', 'removeListener', 'off', 'removeAl
  * that only matters to subscribers (the TICK timers) can start and stop with them. eventemitter3 has no
  * `newListener` event. The methods are wrapped on the prototype rather than overridden in TypeScript, so the
  * class keeps exactly eventemitter3's method types.
+ * @example
+ * ```ts
+ * // Supervisor extends it: subscribe as with any eventemitter3 emitter.
+ * const onTick = (e: TickEvent) => console.log(e.when);
+ * sup.on('TICK_60', onTick); // the TICK timer starts
+ * sup.off('TICK_60', onTick); // and stops with the last subscriber
+ * ```
  */
 export class SubscriptionTrackingEmitter<
   T extends EventEmitter.ValidEventTypes = string | symbol,

@@ -39,11 +39,15 @@ export type ProcessStateEventType = `PROCESS_STATE_${ProcessStateName}`;
  * ```
  */
 export class ProcessStateEvent {
+  /** `PROCESS_STATE_<state>`: narrows the event in a `switch (e.type)`. */
   readonly type: ProcessStateEventType;
   /** The new state. */
   readonly state: ProcessStateName;
+  /** The process name (`testing-01`). */
   readonly processName: string;
+  /** The group name (`testing`). */
   readonly groupName: string;
+  /** The state the process left. */
   readonly fromState: ProcessStateName;
   /** STARTING and BACKOFF: the retry counter (supervisord's `backoff`). */
   readonly tries: number | undefined;
@@ -52,6 +56,7 @@ export class ProcessStateEvent {
   /** RUNNING, STOPPING, STOPPED, EXITED: the child's pid. */
   readonly pid: number | undefined;
 
+  /** Built by procvisor when the event happens; public so tests and tools can build one. */
   constructor(init: {
     state: ProcessStateName;
     processName: string;
@@ -85,18 +90,27 @@ export class ProcessStateEvent {
 
 /** What a chunk of a process's output carries, for PROCESS_LOG_* and PROCESS_COMMUNICATION_*. */
 export interface OutputEventInit {
+  /** The process name. */
   processName: string;
+  /** The group name. */
   groupName: string;
+  /** The child's pid. */
   pid: number;
+  /** The channel the bytes came from. */
   channel: 'stdout' | 'stderr';
+  /** The bytes, as read from the child's pipe. */
   data: Uint8Array;
 }
 
 /** The fields the output events share. */
 abstract class OutputEvent {
+  /** The process name. */
   readonly processName: string;
+  /** The group name. */
   readonly groupName: string;
+  /** The child's pid. */
   readonly pid: number;
+  /** The channel the bytes came from. */
   readonly channel: 'stdout' | 'stderr';
   /** The raw bytes. */
   readonly data: Uint8Array;
@@ -115,10 +129,19 @@ abstract class OutputEvent {
   }
 }
 
-/** PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR: a chunk of output was logged. */
+/**
+ * PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR: a chunk of output was logged. Emitted only for programs with
+ * `stdoutEventsEnabled` / `stderrEventsEnabled`.
+ * @example
+ * ```ts
+ * sup.on('PROCESS_LOG', (e) => process.stdout.write(`[${e.processName}] ${new TextDecoder().decode(e.data)}`));
+ * ```
+ */
 export class ProcessLogEvent extends OutputEvent {
+  /** `PROCESS_LOG_STDOUT` or `PROCESS_LOG_STDERR`, after {@link channel}. */
   readonly type: 'PROCESS_LOG_STDOUT' | 'PROCESS_LOG_STDERR';
 
+  /** Built by procvisor when the event happens; public so tests and tools can build one. */
   constructor(init: OutputEventInit) {
     super(init);
     this.type = init.channel === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR';
@@ -130,10 +153,20 @@ export class ProcessLogEvent extends OutputEvent {
   }
 }
 
-/** PROCESS_COMMUNICATION_STDOUT / _STDERR: text a child sent between capture-mode tokens. */
+/**
+ * PROCESS_COMMUNICATION_STDOUT / _STDERR: text a child sent between capture-mode tokens
+ * (`<!--XSUPERVISOR:BEGIN-->` … `<!--XSUPERVISOR:END-->`), for programs with `stdoutCaptureMaxbytes` /
+ * `stderrCaptureMaxbytes` above 0.
+ * @example
+ * ```ts
+ * sup.on('PROCESS_COMMUNICATION_STDOUT', (e) => console.log(e.processName, new TextDecoder().decode(e.data)));
+ * ```
+ */
 export class ProcessCommunicationEvent extends OutputEvent {
+  /** `PROCESS_COMMUNICATION_STDOUT` or `PROCESS_COMMUNICATION_STDERR`, after {@link channel}. */
   readonly type: 'PROCESS_COMMUNICATION_STDOUT' | 'PROCESS_COMMUNICATION_STDERR';
 
+  /** Built by procvisor when the event happens; public so tests and tools can build one. */
   constructor(init: OutputEventInit) {
     super(init);
     this.type = init.channel === 'stdout' ? 'PROCESS_COMMUNICATION_STDOUT' : 'PROCESS_COMMUNICATION_STDERR';
@@ -145,29 +178,50 @@ export class ProcessCommunicationEvent extends OutputEvent {
   }
 }
 
-/** SUPERVISOR_STATE_CHANGE_RUNNING / _STOPPING. Payload: empty. */
+/**
+ * SUPERVISOR_STATE_CHANGE_RUNNING (from `start()`) / SUPERVISOR_STATE_CHANGE_STOPPING (from `shutdown()`).
+ * Payload: empty.
+ * @example
+ * ```ts
+ * sup.on('SUPERVISOR_STATE_CHANGE_STOPPING', () => console.log('shutting down'));
+ * ```
+ */
 export class SupervisorStateChangeEvent {
+  /** `SUPERVISOR_STATE_CHANGE_RUNNING` or `SUPERVISOR_STATE_CHANGE_STOPPING`. */
   readonly type: 'SUPERVISOR_STATE_CHANGE_RUNNING' | 'SUPERVISOR_STATE_CHANGE_STOPPING';
 
+  /** Built by procvisor when the event happens; public so tests and tools can build one. */
   constructor(state: 'RUNNING' | 'STOPPING') {
     this.type = `SUPERVISOR_STATE_CHANGE_${state}`;
   }
 
+  /** supervisord's payload: the empty string. */
   serialize(): string {
     return '';
   }
 }
 
-/** PROCESS_GROUP_ADDED / _REMOVED. Payload has a trailing newline, as in supervisord. */
+/**
+ * PROCESS_GROUP_ADDED / _REMOVED: a group became active (`start()`, `addProcessGroup()`, `update()`) or was
+ * removed. Payload has a trailing newline, as in supervisord.
+ * @example
+ * ```ts
+ * sup.on('PROCESS_GROUP', (e) => console.log(e.type, e.groupName));
+ * ```
+ */
 export class ProcessGroupEvent {
+  /** `PROCESS_GROUP_ADDED` or `PROCESS_GROUP_REMOVED`. */
   readonly type: 'PROCESS_GROUP_ADDED' | 'PROCESS_GROUP_REMOVED';
+  /** The group's name. */
   readonly groupName: string;
 
+  /** Built by procvisor when the event happens; public so tests and tools can build one. */
   constructor(kind: 'ADDED' | 'REMOVED', groupName: string) {
     this.type = `PROCESS_GROUP_${kind}`;
     this.groupName = groupName;
   }
 
+  /** supervisord's payload: `groupname:<name>` and a newline. */
   serialize(): string {
     return `groupname:${this.groupName}\n`;
   }
@@ -183,17 +237,20 @@ export class ProcessGroupEvent {
  * ```
  */
 export class RemoteCommunicationEvent {
+  /** Always `REMOTE_COMMUNICATION`. */
   readonly type = 'REMOTE_COMMUNICATION' as const;
   /** The `type` the sender gave (supervisord's `type` attribute; renamed because `type` is the event type). */
   readonly remoteType: string;
   /** The body. */
   readonly data: string;
 
+  /** Built by procvisor when the event happens; public so tests and tools can build one. */
   constructor(remoteType: string, data: string) {
     this.remoteType = remoteType;
     this.data = data;
   }
 
+  /** supervisord's payload: `type:<remoteType>`, a newline, then the data. */
   serialize(): string {
     return `type:${this.remoteType}\n${this.data}`;
   }
@@ -215,18 +272,21 @@ export type TickPeriod = (typeof TICK_PERIODS)[number];
  * ```
  */
 export class TickEvent {
+  /** `TICK_5`, `TICK_60` or `TICK_3600`. */
   readonly type: `TICK_${TickPeriod}`;
   /** The period in seconds. */
   readonly period: TickPeriod;
   /** Start of the period that just began, in whole epoch seconds. */
   readonly when: number;
 
+  /** Built by procvisor when the event happens; public so tests and tools can build one. */
   constructor(period: TickPeriod, when: number) {
     this.type = `TICK_${period}`;
     this.period = period;
     this.when = when;
   }
 
+  /** supervisord's payload: `when:<epoch seconds>`. */
   serialize(): string {
     return `when:${this.when}`;
   }

@@ -14,9 +14,15 @@ import { PY_WHITESPACE } from './py-text.js';
 
 /** How to find and read included files (a seam for tests; the defaults use the file system). */
 export interface IncludeHooks {
-  /** Python's `glob.glob(pattern)`: the matching paths, any order. */
+  /**
+   * Python's `glob.glob(pattern)`: the matching paths, any order.
+   * @default a port of Python's glob on the real file system
+   */
   readonly glob?: (pattern: string) => string[];
-  /** Reads one included file as UTF-8 text. */
+  /**
+   * Reads one included file as UTF-8 text.
+   * @default `readFileSync(file, 'utf8')`
+   */
   readonly readFile?: (file: string) => string;
 }
 

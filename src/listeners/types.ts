@@ -70,6 +70,10 @@ export class RejectEvent extends Error {
   /** The result body that caused the rejection. */
   readonly body: Buffer | undefined;
 
+  /**
+   * Rejects the event being handled.
+   * @param body - the RESULT body that is being rejected, kept in `body` and quoted in the message
+   */
   constructor(body?: Buffer | string) {
     super(`event rejected${body === undefined ? '' : `: ${String(body)}`}`);
     this.name = 'RejectEvent';

@@ -23,11 +23,15 @@ export interface SpawnRequest {
   readonly file: string;
   /** argv, argv[0] as written in the command. */
   readonly argv: readonly string[];
+  /** The working directory; `null` = the host's. */
   readonly cwd: string | null;
   /** The complete environment of the child. */
   readonly env: Readonly<Record<string, string>>;
+  /** Run as this user id (`user`); `null` = the host's. */
   readonly uid: number | null;
+  /** Run with this group id (the `user`'s primary group); `null` = the host's. */
   readonly gid: number | null;
+  /** The file mode creation mask (`umask`); `null` = inherit the host's. */
   readonly umask: number | null;
   /** Send the child's stderr into its stdout pipe. */
   readonly redirectStderr: boolean;
@@ -60,8 +64,12 @@ export interface ChildHandle {
   resume?(channel: 'stdout' | 'stderr'): void;
 }
 
-/** Creates children. */
+/** Creates children. {@link nodeSpawner} is the real one; tests pass a fake in `SupervisorOptions.spawner`. */
 export interface Spawner {
+  /**
+   * Starts one child for `request` and returns a handle to signal it and write to it. What happens to the
+   * child is reported through `observer`, in order: `spawned` (or `spawnFailed`), `output`..., `exit`.
+   */
   spawn(request: SpawnRequest, observer: ChildObserver): ChildHandle;
 }
 
