@@ -49,14 +49,19 @@ export function dependsOnGroup(processes: readonly Process[], g: ProgramGroup): 
   );
 }
 
-/** Stops processes (already in supervisord's order) in waves: dependents before what they depend on. */
+/**
+ * Stops processes (already in supervisord's order) in waves: dependents before what they depend on. Each
+ * wave is every process no remaining process depends on; without dependencies that is one wave.
+ */
 export async function stopInDependencyWaves(processes: Process[]): Promise<void> {
   let left = processes;
   while (left.length > 0) {
-    let wave = left.filter((p) => !left.some((q) => q !== p && p.config.programName in q.config.dependsOn));
+    const dependedOn = new Set(left.flatMap((q) => Object.keys(q.config.dependsOn)));
+    let wave = left.filter((p) => !dependedOn.has(p.config.programName));
     if (wave.length === 0) wave = left;
     for (const p of wave) p._stopForShutdown();
     await Promise.all(wave.map((p) => p._settled()));
-    left = left.filter((p) => !wave.includes(p));
+    const stopped = new Set(wave);
+    left = left.filter((p) => !stopped.has(p));
   }
 }

@@ -139,6 +139,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
   #phase: Phase = 'new';
   /** Autostart processes waiting for their dependencies. */
   readonly #pending = new Set<Process>();
+  #byProgram: Map<string, Process[]> | null = null;
   readonly #waiters = new Set<() => void>();
   #shutdown: Promise<void> | undefined;
   readonly #host: ProcessHost;
@@ -262,9 +263,13 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
     this.#pending.clear();
     this.#emit(new SupervisorStateChangeEvent('STOPPING'));
     const groups = this.#sortedGroups();
+    // Without dependsOn this is supervisord's order at once: the dependency scan is quadratic in groups.
+    const anyDependencies = this.processes.some((p) => Object.keys(p.config.dependsOn).length > 0);
     while (groups.length > 0) {
       // supervisord stops the highest priority number first; a group that others still depend on waits.
-      let i = groups.findLastIndex((g) => !groups.some((h) => h !== g && dependsOnGroup(h.processes, g)));
+      let i = anyDependencies
+        ? groups.findLastIndex((g) => !groups.some((h) => h !== g && dependsOnGroup(h.processes, g)))
+        : groups.length - 1;
       if (i < 0) i = groups.length - 1; // groups depending on each other: priority decides
       const [g] = groups.splice(i, 1);
       await stopInDependencyWaves(g!.byPriority().reverse());
@@ -488,6 +493,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
     if (!group) throw new BadNameError(name);
     if (group.unstopped().length > 0) throw new ProcessStateError('STILL_RUNNING', name);
     this.#groups.delete(name);
+    this.#byProgram = null;
     await Promise.all(group.processes.map((p) => p._dispose(this.#config.nocleanup)));
     this.#hub.removePool(name);
     this.#emit(new ProcessGroupEvent('REMOVED', name));
@@ -727,6 +733,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
       ? this.#hub.addPool(config, processes, this)
       : new ProgramGroup(config, processes, this);
     this.#groups.set(config.name, group);
+    this.#byProgram = null;
     this.#emit(new ProcessGroupEvent('ADDED', config.name));
     return group;
   }
@@ -748,8 +755,17 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
     else this.#pending.add(p);
   }
 
-  #processesOf(program: string): Process[] {
-    return this.processes.filter((p) => p.config.programName === program);
+  /** The active processes of each program (a program can sit in several groups), built when needed. */
+  #processesOf(program: string): readonly Process[] {
+    if (!this.#byProgram) {
+      this.#byProgram = new Map();
+      for (const p of this.processes) {
+        const list = this.#byProgram.get(p.config.programName);
+        if (list) list.push(p);
+        else this.#byProgram.set(p.config.programName, [p]);
+      }
+    }
+    return this.#byProgram.get(program) ?? [];
   }
 
   #dependenciesMet(p: Process): boolean {
