@@ -306,7 +306,6 @@ export class Process extends EventEmitter<SupervisorEventMap> {
     await this.#closing;
   }
 
-  /** @internal The group is being removed or the supervisor is done: release files and timers. */
   /**
    * Resolves when the state satisfies `want` (a state name, a list of them, or a predicate); at once if it
    * already does. Rejects on timeout (ms) or abort, and always removes its listener.

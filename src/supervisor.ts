@@ -916,6 +916,10 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
    * Creates a supervisor, starts it and waits until every autostart process is ready. If that fails, it shuts
    * down before rejecting, so nothing is left running. Made for tests and scripts:
    * `await using sup = await Supervisor.launch(config)`.
+   * @param config - as for the constructor
+   * @param options - the constructor's options, plus `timeout` (milliseconds; default: no limit) and `signal`
+   *   for the wait until ready
+   * @throws WaitTimeoutError when a process fails to become ready (with its info and last output lines)
    */
   static async launch(
     config: SupervisorConfig | ResolvedConfig,
