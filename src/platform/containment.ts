@@ -83,6 +83,11 @@ export class Containment implements HostMember {
   readonly #groups = new Map<number, GroupRoot>();
   /** Pids of the children that are alive (not yet reaped). */
   readonly #live = new Set<number>();
+  /**
+   * The groups of {@link Containment.#groups} whose leader was reaped: the only ones that can become empty,
+   * so the only ones {@link Containment.#prune} looks at (looking at every group made each exit cost O(N)).
+   */
+  readonly #leaderless = new Set<number>();
   #children = 0;
   #registered = false;
   #closed = false;
@@ -196,6 +201,7 @@ export class Containment implements HostMember {
       if (this.killOnExit) getWatchdog().retain();
     }
     this.#prune();
+    this.#leaderless.delete(pid); // a reused number: that group has a leader again
     this.#live.add(pid);
     const group = { pgid: pid, start };
     this.#groups.set(pid, group);
@@ -204,14 +210,16 @@ export class Containment implements HostMember {
 
   #exited(pid: number): void {
     this.#live.delete(pid);
+    if (this.#groups.has(pid)) this.#leaderless.add(pid);
     this.#prune();
   }
 
   /** Forgets the groups whose leader was reaped and which have no member left. */
   #prune(): void {
-    for (const pgid of this.#groups.keys()) {
-      if (this.#live.has(pgid) || groupExists(pgid)) continue;
-      this.#groups.delete(pgid);
+    for (const pgid of this.#leaderless) {
+      if (this.#groups.has(pgid) && groupExists(pgid)) continue;
+      this.#leaderless.delete(pgid);
+      if (!this.#groups.delete(pgid)) continue; // forgotten at close()
       if (this.killOnExit && this.#registered) getWatchdog().untrack(pgid);
     }
   }
