@@ -302,7 +302,8 @@ const exited: Handler<'exit'> = (s, i, ctx) => {
       log('warn', `exited: ${ctx.name} (${msg}; not expected)`),
     ]);
   }
-  const tooQuickly = i.now - s.laststart < ctx.startsecs * 1000;
+  // Only a start can be too quick: with readiness, RUNNING may come before startsecs have passed.
+  const tooQuickly = s.state === 'STARTING' && i.now - s.laststart < ctx.startsecs * 1000;
   if (tooQuickly) {
     return backoff(s, { ...base, exitstatus: null, spawnerr: TOO_QUICK }, ctx, [
       log('warn', `exited: ${ctx.name} (${msg}; not expected)`),

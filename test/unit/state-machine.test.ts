@@ -366,6 +366,13 @@ describe('transition details', () => {
       });
     });
 
+    it('a process made RUNNING early by readiness that exits within startsecs is EXITED, not BACKOFF', () => {
+      const running = { ...SNAP.RUNNING, laststart: T0 };
+      const r = transition(running, { type: 'exit', exitstatus: 1, signal: null, ...SOON }, rctx);
+      expect(emitted(r.effects)).toEqual(['RUNNING>EXITED']);
+      expect(r.effects.some((e) => e.type === 'enqueue')).toBe(true);
+    });
+
     it('the startsecs timer alone does not make a process with readiness RUNNING', () => {
       const both: TransitionContext = { ...ctx, readiness: { timeout: 5, startsecs: true } };
       expect(transition(starting, { type: 'timer', timer: 'startsecs', ...LATER }, both).snapshot.state).toBe(
