@@ -237,7 +237,19 @@ class NodeChild implements ChildHandle {
     };
     child.once('exit', (code, signal) => {
       child.once('close', () => finish(code, signal));
-      grace = setTimeout(() => finish(code, signal), DRAIN_GRACE_MS);
+      // The pipes normally reach EOF right after the exit ('close'); a grandchild holding them open must
+      // not hold the exit back. When the grace runs out, let one poll phase read what is already in the
+      // pipes (a starved event loop runs timers before I/O), and wait longer while backpressure has paused
+      // a pipe: its data is still to be logged.
+      const expire = () => {
+        grace = undefined;
+        setImmediate(() => {
+          const paused = [child.stdout, child.stderr].some((p) => p && !p.readableEnded && p.isPaused());
+          if (paused) grace = setTimeout(expire, DRAIN_GRACE_MS);
+          else finish(code, signal);
+        });
+      };
+      grace = setTimeout(expire, DRAIN_GRACE_MS);
     });
     this.#obs.spawned(this.#pid);
   }
