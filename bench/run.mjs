@@ -419,7 +419,8 @@ console.log(
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
-const file = `${dir}${quick ? 'quick' : 'latest'}.json`;
+// A partial run (--only) must not overwrite the full run's results.
+const file = `${dir}${quick ? 'quick' : only ? 'partial' : 'latest'}.json`;
 writeFileSync(
   file,
   `${JSON.stringify({ date: new Date().toISOString(), quick, machine, params: P, notes, leaks, rows }, null, 2)}\n`,
