@@ -270,7 +270,7 @@ if (want(4)) {
     what: `host RSS per process, N=${P.memory.n}`,
     procvisor: fmtKB(median(pv)),
     baseline: fmtKB(median(raw)),
-    ratio: `${fmtX(medianRatio(pv, raw))} (+${fmtKB(gap)})`,
+    ratio: `${fmtX(medianRatio(pv, raw))} (${gap != null && gap >= 0 ? '+' : ''}${fmtKB(gap)})`,
     supervisord: '—',
     vsSupervisord: '—',
     target: '≤ 100 KB per process above raw',
@@ -297,7 +297,7 @@ if (want(5)) {
     what: `idle CPU over ${seconds} s, N=${n}`,
     procvisor: pct(median(pv)),
     baseline: pct(median(raw)),
-    ratio: extra == null ? '—' : `+${extra.toFixed(0)} ms`,
+    ratio: extra == null ? '—' : `${extra >= 0 ? '+' : ''}${extra.toFixed(0)} ms`,
     supervisord: haveSd ? pct(median(sd)) : 'skipped',
     vsSupervisord: '—',
     // One 10 ms tick a second would be 0.1 % of a core; "zero" means at most that above the raw host.
