@@ -8,7 +8,14 @@
 
 import path from 'node:path';
 import { expand } from '../config/expand.js';
-import { boolean, byteSize, integer, loggingLevel, octal } from '../config/datatypes.js';
+import {
+  boolean,
+  byteSize,
+  integer,
+  loggingLevel,
+  octal,
+  pythonRepr as pyRepr,
+} from '../config/datatypes.js';
 import { expandUser, placeOf, saneget } from './context.js';
 import type { ReadContext } from './context.js';
 import { at, IniValueError } from './ini-error.js';
@@ -85,11 +92,6 @@ export function checkImportSpec(spec: string): void {
   if (!ENTRY_POINT.test(`x=${spec}`)) {
     throw new Error(`("EntryPoint must be in 'name=module:attrs [extras]'", ${pyRepr(`x=${spec}`)})`);
   }
-}
-
-function pyRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  return quote + s.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
 }
 
 /** `get_plugins(parser, 'supervisor.rpcinterface_factory', 'rpcinterface:')`: checked, then ignored. */

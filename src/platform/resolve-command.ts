@@ -6,7 +6,7 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { shlexSplit } from '../shlex.js';
-import { pyRepr } from './python-repr.js';
+import { pythonRepr as pyRepr } from '../config/datatypes.js';
 
 /** Why a command cannot be run; `kind` maps to a fault (NotFound → NO_FILE, the rest → NOT_EXECUTABLE). */
 export class CommandError extends Error {
