@@ -54,6 +54,8 @@ export interface ProcessHost {
   deliver(event: SupervisorEvent, from: Process): void;
   /** Writes an activity-log line. */
   log(record: ActivityLogRecord): void;
+  /** Runs an automatic start (autorestart, backoff retry) on a later turn, paced. */
+  defer(start: () => void): void;
   // ---- logs (issue 3) ----
   /** `strip_ansi`: remove ANSI escapes from output before logging it. */
   readonly stripAnsi?: boolean;
@@ -593,7 +595,10 @@ export class Process extends EventEmitter<SupervisorEventMap> {
         this.#probe = null;
         break;
       case 'enqueue':
-        this.#queue.push({ type: 'start', ...this.#stamp() });
+        // supervisord restarts on its next loop iteration; we do it on a later turn, paced (src/pacer.ts).
+        this.#host.defer(() => {
+          if (this.#host.supervisorRunning()) this.#dispatch({ type: 'start', ...this.#stamp() });
+        });
         break;
     }
   }

@@ -40,6 +40,7 @@ import type { SyslogOptions } from './logging/syslog.js';
 import type { LogErrorRecord } from './logging/types.js';
 import { ProgramGroup } from './program-group.js';
 import { diffGroups } from './reload.js';
+import { Pacer } from './pacer.js';
 import {
   TRANSITIONAL,
   conditionMet,
@@ -139,6 +140,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
   #phase: Phase = 'new';
   /** Autostart processes waiting for their dependencies. */
   readonly #pending = new Set<Process>();
+  readonly #pacer: Pacer;
   #byProgram: Map<string, Process[]> | null = null;
   readonly #waiters = new Set<() => void>();
   #shutdown: Promise<void> | undefined;
@@ -155,6 +157,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
     this.#options = options;
     this.#config = this.#resolve(config);
     this.#clock = options.clock ?? systemClock;
+    this.#pacer = new Pacer(this.#clock);
     // Only the real spawner's children are real processes to contain (a fake spawner's pids are not).
     this.#containment =
       options.spawner === undefined || options.spawner === nodeSpawner
@@ -184,6 +187,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
       checkRunning: () => this.#checkRunning(),
       deliver: (event, from) => this.#deliver(event, from),
       log: (record) => this.#log(record),
+      defer: (start) => this.#pacer.defer(start),
       // ---- logs (issue 3) ----
       get stripAnsi() {
         return config_().stripAnsi;
@@ -261,6 +265,7 @@ export class Supervisor extends SubscriptionTrackingEmitter<SupervisorEventMap> 
     }
     this.#phase = 'stopping';
     this.#pending.clear();
+    this.#pacer.clear();
     this.#emit(new SupervisorStateChangeEvent('STOPPING'));
     const groups = this.#sortedGroups();
     // Without dependsOn this is supervisord's order at once: the dependency scan is quadratic in groups.

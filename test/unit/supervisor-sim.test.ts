@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, Supervisor, type SupervisorConfig, type SupervisorEvent } from '../../src/index.js';
 import { FakeSpawner } from '../helpers/fake-spawner.js';
+import { Pacer, STARTS_PER_TURN } from '../../src/pacer.js';
 
 // The simulated tier: real Supervisor/Process code, a ManualClock and a fake spawner, so timing rules
 // (startsecs, backoff, stopwaitsecs) are checked exactly and without waiting.
@@ -144,7 +145,7 @@ describe('failed starts', () => {
 });
 
 describe('exits from RUNNING', () => {
-  it('restarts at once when autorestart says so, with no backoff', async () => {
+  it('restarts on the next turn when autorestart says so, with no backoff', async () => {
     const { sup, clock, spawner, take } = setup({
       programs: { p: { command: 'sleep 100', autorestart: 'unexpected', exitcodes: [0, 2], ...quiet } },
     });
@@ -152,11 +153,70 @@ describe('exits from RUNNING', () => {
     clock.advance(1000);
     take();
     spawner.last('p').exit(3);
-    expect(take()).toEqual(['p RUNNING>EXITED', 'p EXITED>STARTING tries=0']);
+    expect(take()).toEqual(['p RUNNING>EXITED']);
+    clock.advance(0); // supervisord's "next loop iteration": no delay
+    expect(take()).toEqual(['p EXITED>STARTING tries=0']);
     clock.advance(1000);
     spawner.last('p').exit(2);
     expect(take()).toEqual(['p STARTING>RUNNING', 'p RUNNING>EXITED']);
     expect((await sup.getProcessInfo('p')).exitstatus).toBe(2);
+  });
+});
+
+describe('pacing automatic starts', () => {
+  it('a crash of many programs at once: every one restarts, in order, a few per turn', async () => {
+    const programs: Record<
+      string,
+      { command: string; autorestart: true; stdoutLogfile: 'NONE'; stderrLogfile: 'NONE' }
+    > = {};
+    for (let i = 0; i < 20; i++) {
+      programs[`p${String(i).padStart(2, '0')}`] = { command: 'sleep 100', autorestart: true, ...quiet };
+    }
+    const { sup, clock, spawner, events } = setup({ programs });
+    await sup.start();
+    clock.advance(1000);
+    const before = spawner.children.length;
+    for (const p of sup.processes) spawner.last(p.name).exit(1);
+    expect(spawner.children.length).toBe(before);
+    clock.advance(0);
+    expect(spawner.children.length).toBe(before + 20);
+    const restarted = events.filter((e) => e.endsWith('EXITED>STARTING tries=0')).map((e) => e.split(' ')[0]);
+    expect(restarted).toEqual(Object.keys(programs));
+  });
+
+  it('the pacer runs STARTS_PER_TURN starts per timer turn', () => {
+    const turns: (() => void)[] = [];
+    const clock = {
+      now: () => 0,
+      wall: () => 0,
+      setTimer: (_ms: number, fn: () => void) => (turns.push(fn), {}),
+      clearTimer: () => {},
+    };
+    const pacer = new Pacer(clock);
+    const ran: number[] = [];
+    for (let i = 0; i < 20; i++) pacer.defer(() => ran.push(i));
+    const perTurn: number[] = [];
+    while (turns.length > 0) {
+      const n = ran.length;
+      turns.shift()!();
+      perTurn.push(ran.length - n);
+    }
+    expect(perTurn).toEqual([STARTS_PER_TURN, STARTS_PER_TURN, 20 - 2 * STARTS_PER_TURN]);
+    expect(ran).toEqual([...Array(20).keys()]);
+  });
+
+  it('no restart once shutdown has begun', async () => {
+    const { sup, clock, spawner } = setup({
+      programs: { p: { command: 'sleep 100', autorestart: true, ...quiet } },
+    });
+    await sup.start();
+    clock.advance(1000);
+    spawner.last('p').exit(1);
+    spawner.diesOnSignal = true;
+    await sup.shutdown();
+    clock.advance(0);
+    expect(spawner.children.length).toBe(1);
+    expect(clock.pending).toBe(0);
   });
 });
 

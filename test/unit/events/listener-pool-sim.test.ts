@@ -341,6 +341,7 @@ describe('listener states', () => {
     expect(pool('ev').getListenerState('ev')).toBe('BUSY');
     first.exit(1);
     expect(pool('ev').buffered).toBe(1);
+    clock.advance(0); // the restart comes on the next turn
     const second = spawner.last('ev');
     expect(second).not.toBe(first);
     second.output('stdout', 'READY\n');
