@@ -28,6 +28,11 @@ export interface ProcessInfo {
   readonly pid: number;
   /** The human description `supervisorctl status` prints. */
   readonly description: string;
+  /**
+   * procvisor, not in supervisord's struct: problems that did not stop the process, newest last (a log file
+   * that could not be opened or written, for instance). Absent when there are none.
+   */
+  readonly faults?: readonly string[];
 }
 
 /** Python's `str(timedelta(seconds=n))` for whole seconds: `0:00:05`, `1 day, 2:03:04`. */

@@ -191,6 +191,7 @@ export class Process extends EventEmitter<SupervisorEventMap> {
       stdout_logfile: this.#output.stdoutLogfile,
       stderr_logfile: this.#output.stderrLogfile,
       pid: s.pid,
+      ...(this.#faults.length > 0 ? { faults: [...this.#faults] } : {}),
     });
   }
 

@@ -430,6 +430,8 @@ describe.concurrent('faults', () => {
     expect((errors[0]!.error as NodeJS.ErrnoException).code).toBe('EISDIR');
     const bad = h.sup.getProcess('bad')!;
     expect(bad.faults.join('\n')).toMatch(/bad: stdout log .*a-directory: EISDIR/);
+    // The note is in getProcessInfo too (a procvisor field beside supervisord's struct).
+    expect((await h.sup.getProcessInfo('bad')).faults?.join('\n')).toMatch(/a-directory: EISDIR/);
     await h.sup.sendProcessStdin('bad', 'go\n');
     await h.reach('bad', 'EXITED');
     await logsWritten(h.sup, 'bad');
