@@ -5,27 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect } from 'vitest';
-import { SupervisorError, type ProgramConfig } from '../../src/index.js';
+import { SupervisorError } from '../../src/index.js';
 import { it } from '../helpers/core.js';
+import { prog } from '../helpers/logging.js';
 import {
   hasSupervisordPython,
   supervisordReadFile,
   supervisordTailFile,
 } from '../unit/logging/supervisord-python.js';
-
-const CHILD = fileURLToPath(new URL('../fixtures/logging-child.mjs', import.meta.url));
-
-function prog(actions: string[], overrides: Partial<ProgramConfig> = {}): ProgramConfig {
-  return {
-    command: [process.execPath, CHILD, ...actions],
-    startsecs: 0,
-    autorestart: false,
-    stopwaitsecs: 2,
-    ...overrides,
-  };
-}
 
 async function fault(p: Promise<unknown>): Promise<string> {
   try {

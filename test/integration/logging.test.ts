@@ -6,26 +6,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect } from 'vitest';
-import type { LogErrorRecord, ProcessCommunicationEvent, ProgramConfig } from '../../src/index.js';
+import type { LogErrorRecord, ProcessCommunicationEvent } from '../../src/index.js';
 import { it } from '../helpers/core.js';
+import { prog } from '../helpers/logging.js';
 import { EventRecorder, waitForEvent } from '../helpers/wait.js';
-
-const CHILD = fileURLToPath(new URL('../fixtures/logging-child.mjs', import.meta.url));
-
-/** A program running the logging fixture with these actions; `overrides` win. */
-function prog(actions: string[], overrides: Partial<ProgramConfig> = {}): ProgramConfig {
-  return {
-    command: [process.execPath, CHILD, ...actions],
-    startsecs: 0,
-    autorestart: false,
-    stopwaitsecs: 2,
-    ...overrides,
-  };
-}
 
 /** Line k of the fixture's `lines:` and `bytes:` output. */
 function lineOf(k: number): string {
