@@ -1,8 +1,7 @@
 // Row 5: CPU used by the host (and procvisor's watchdog process) while N children sleep.
-import { spawn } from 'node:child_process';
+import { sleep, spawnSleepers } from '../lib/util.mjs';
+import { launchSupervisord, rpc, sleepersConf } from '../lib/supervisord.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
-import { launchSupervisord, rpc } from '../lib/supervisord.mjs';
-import { sleep } from '../lib/util.mjs';
 import { sleepConfig } from './start-stop.mjs';
 
 const TICK_MS = 10; // USER_HZ = 100 on Linux
@@ -40,18 +39,7 @@ async function measure(seconds) {
 }
 
 export async function raw({ n, seconds }) {
-  const children = [];
-  await new Promise((resolve, reject) => {
-    let spawned = 0;
-    for (let i = 0; i < n; i++) {
-      const c = spawn('sleep', ['1000']);
-      c.once('error', reject);
-      c.once('spawn', () => {
-        if (++spawned === n) resolve();
-      });
-      children.push(c);
-    }
-  });
+  const children = await spawnSleepers(n);
   try {
     return await measure(seconds);
   } finally {
@@ -86,19 +74,7 @@ export async function procvisor({ n, seconds }, { Supervisor }) {
 
 /** supervisord's own CPU (from /proc) while N children sleep: its select loop wakes once a second. */
 export async function supervisord({ n, seconds }) {
-  const sd = await launchSupervisord(
-    [
-      '[program:s]',
-      'command=sleep 1000',
-      `numprocs=${n}`,
-      'process_name=%(program_name)s_%(process_num)d',
-      'startsecs=0',
-      'autostart=false',
-      'autorestart=false',
-      'stdout_logfile=NONE',
-      'stderr_logfile=NONE',
-    ].join('\n'),
-  );
+  const sd = await launchSupervisord(sleepersConf(n));
   const cpuMs = () => {
     const stat = readFileSync(`/proc/${sd.pid}/stat`, 'latin1');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -1,6 +1,5 @@
 // Row 4: the host's RSS growth per child (run with --expose-gc, one fresh process per measurement).
-import { spawn } from 'node:child_process';
-import { sleep } from '../lib/util.mjs';
+import { sleep, spawnSleepers } from '../lib/util.mjs';
 import { sleepConfig } from './start-stop.mjs';
 
 async function settledRss() {
@@ -13,18 +12,7 @@ async function settledRss() {
 
 export async function raw({ n }) {
   const before = await settledRss();
-  const children = [];
-  await new Promise((resolve, reject) => {
-    let spawned = 0;
-    for (let i = 0; i < n; i++) {
-      const c = spawn('sleep', ['1000']);
-      c.once('error', reject);
-      c.once('spawn', () => {
-        if (++spawned === n) resolve();
-      });
-      children.push(c);
-    }
-  });
+  const children = await spawnSleepers(n);
   const after = await settledRss();
   await Promise.all(
     children.map(

@@ -1,7 +1,6 @@
 // Rows 1 and 2: start N `sleep 1000` until every one is RUNNING, then stop them all.
-import { spawn } from 'node:child_process';
-import { countState, launchSupervisord, rpc } from '../lib/supervisord.mjs';
-import { cpuMs, now, procCpuMs } from '../lib/util.mjs';
+import { cpuMs, now, procCpuMs, spawnSleepers } from '../lib/util.mjs';
+import { countState, launchSupervisord, rpc, sleepersConf } from '../lib/supervisord.mjs';
 
 /** Raw child_process.spawn (default options: three pipes) until every 'spawn' event; kill and wait for 'exit'. */
 export async function raw({ n }) {
@@ -23,18 +22,7 @@ export async function rawLoaded({ n }, { Supervisor }) {
 async function spawnAll(n) {
   const c0 = process.cpuUsage();
   const t0 = now();
-  const children = [];
-  await new Promise((resolve, reject) => {
-    let spawned = 0;
-    for (let i = 0; i < n; i++) {
-      const c = spawn('sleep', ['1000']);
-      c.once('error', reject);
-      c.once('spawn', () => {
-        if (++spawned === n) resolve();
-      });
-      children.push(c);
-    }
-  });
+  const children = await spawnSleepers(n);
   const start = now() - t0;
   const startCpu = cpuMs(c0);
   const rss = process.memoryUsage().rss;
@@ -105,19 +93,7 @@ export async function procvisor({ n }, { Supervisor }) {
  * supervisord's own start-up.
  */
 export async function supervisord({ n }) {
-  const sd = await launchSupervisord(
-    [
-      '[program:s]',
-      'command=sleep 1000',
-      `numprocs=${n}`,
-      'process_name=%(program_name)s_%(process_num)d',
-      'startsecs=0',
-      'autostart=false',
-      'autorestart=false',
-      'stdout_logfile=NONE',
-      'stderr_logfile=NONE',
-    ].join('\n'),
-  );
+  const sd = await launchSupervisord(sleepersConf(n));
   try {
     const c0 = procCpuMs(sd.pid);
     const t0 = now();

@@ -122,3 +122,18 @@ export async function launchSupervisord(sections, { minfds = 8192, minprocs = 40
     },
   };
 }
+
+/** A `[program:s]` of `n` idle `sleep 1000` processes, started on request, logs off. */
+export function sleepersConf(n) {
+  return [
+    '[program:s]',
+    'command=sleep 1000',
+    `numprocs=${n}`,
+    'process_name=%(program_name)s_%(process_num)d',
+    'startsecs=0',
+    'autostart=false',
+    'autorestart=false',
+    'stdout_logfile=NONE',
+    'stderr_logfile=NONE',
+  ].join('\n');
+}

@@ -157,3 +157,20 @@ export function parseBytes(text) {
   const unit = { '': 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30 }[(m[2] ?? '').toUpperCase()];
   return Number(m[1]) * unit;
 }
+
+/** Raw baseline: spawns `n` `sleep 1000` children and resolves with them once every one has spawned. */
+export async function spawnSleepers(n) {
+  const children = [];
+  await new Promise((resolve, reject) => {
+    let spawned = 0;
+    for (let i = 0; i < n; i++) {
+      const c = spawn('sleep', ['1000']);
+      c.once('error', reject);
+      c.once('spawn', () => {
+        if (++spawned === n) resolve();
+      });
+      children.push(c);
+    }
+  });
+  return children;
+}
