@@ -1,6 +1,8 @@
 /**
  * The resolved configuration: what the schema produces from user input after validation, defaults and
- * `%(name)s` expansion. Everything here is frozen and fully defaulted; nothing downstream reads raw input.
+ * `%(name)s` expansion. Everything here is fully defaulted and made of new objects, never the user's; it is
+ * frozen, RegExps excepted (a frozen RegExp with the `g` or `y` flag cannot run). Nothing downstream reads raw
+ * input.
  * @module
  */
 import type { EventTypeName } from '../events/types.js';
@@ -33,7 +35,10 @@ export type ReadinessConfig = (
   | {
       /** Ready when a line of output matches. */
       readonly kind: 'pattern';
-      /** The pattern (a string given in the config is matched literally). */
+      /**
+       * The pattern: a copy of the configured RegExp (same source and flags), or a string given in the config,
+       * matched literally.
+       */
       readonly pattern: RegExp;
       /** The output watched. */
       readonly channel: 'stdout' | 'stderr' | 'both';

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { pythonRepr } from '../config/datatypes.js';
+import { pythonRepr } from '../python/repr.js';
 import { isSpace, pyLines, pyRstrip, pyStrip } from './py-text.js';
 
 /** One option's value and where it was written. */

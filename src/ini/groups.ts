@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { GroupDefinition, ProgramConfig } from '../config/schema.js';
+import type { GroupDefinition, ProgramConfig } from '../config/schema/index.js';
 import { integer, processOrGroupName } from '../config/datatypes.js';
 import { EVENT_PARENTS } from '../events/types.js';
 import { placeOf, saneget } from './context.js';

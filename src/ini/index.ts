@@ -14,8 +14,8 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveConfig } from '../config/resolve.js';
-import type { SupervisorConfig } from '../config/schema.js';
+import { resolveConfig } from '../config/resolve/index.js';
+import type { SupervisorConfig } from '../config/schema/index.js';
 import { ConfigError } from '../errors.js';
 import type { ConfigIssue } from '../errors.js';
 import type { SupervisorIniParser } from './config-parser.js';

@@ -2,11 +2,11 @@
  * `environment=KEY="val",KEY2=val`: supervisord 4.2.5's `datatypes.dict_of_key_value_pairs`, which splits
  * the value with Python's `shlex.shlex(value)` in its legacy **non-POSIX** mode (quotes kept in tokens, no
  * backslash escapes, `#` comments), word characters extended by `/.+-():`. The tokenizer is the project's
- * port of Python's shlex (`src/shlex.ts`); the npm `shlex` package has no non-POSIX mode.
+ * port of Python's shlex (`src/python/shlex.ts`); the npm `shlex` package has no non-POSIX mode.
  * @module
  */
 
-import { Shlex } from '../shlex.js';
+import { Shlex } from '../python/shlex.js';
 import { pyStripChars } from './py-text.js';
 
 /** The tokens of Python's `list(shlex.shlex(text))` with `wordchars += '/.+-():'`. */

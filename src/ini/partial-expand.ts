@@ -6,7 +6,7 @@
  * @module
  */
 
-import { pythonFormat } from '../config/expand.js';
+import { pythonFormat } from '../python/format.js';
 import type { Expansions } from '../config/expand.js';
 
 const DIRECTIVE = /^%\(([^()]*(?:\([^()]*\)[^()]*)*)\)([-+ #0]*)(\d*)(?:\.(\d*))?[hlL]*([diouxXeEfFgGcrsa])/s;

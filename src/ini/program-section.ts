@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { ProgramConfig } from '../config/schema.js';
+import type { ProgramConfig } from '../config/schema/index.js';
 import { expand } from '../config/expand.js';
 import {
   autoRestart,

@@ -5,7 +5,7 @@
  */
 
 import { hostname, tmpdir } from 'node:os';
-import type { SupervisorConfig } from '../config/schema.js';
+import type { SupervisorConfig } from '../config/schema/index.js';
 import type { ReadContext } from './context.js';
 import { groupsFromParser } from './groups.js';
 import type { EventListenerConfig } from './groups.js';

@@ -8,14 +8,8 @@
 
 import path from 'node:path';
 import { expand } from '../config/expand.js';
-import {
-  boolean,
-  byteSize,
-  integer,
-  loggingLevel,
-  octal,
-  pythonRepr as pyRepr,
-} from '../config/datatypes.js';
+import { boolean, byteSize, integer, loggingLevel, octal } from '../config/datatypes.js';
+import { pythonRepr as pyRepr } from '../python/repr.js';
 import { expandUser, placeOf, saneget } from './context.js';
 import type { ReadContext } from './context.js';
 import { at, IniValueError } from './ini-error.js';

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SupervisorConfig } from '../config/schema.js';
+import type { SupervisorConfig } from '../config/schema/index.js';
 import type { EventListenerConfig } from './groups.js';
 import { findCommentStart } from './config-parser.js';
 import { programKey } from './program-section.js';

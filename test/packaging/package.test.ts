@@ -125,7 +125,8 @@ describe('the unpacked package', () => {
     writeFileSync(
       join(app, 'check.mjs'),
       [
-        "import { Supervisor, ConfigError, ERROR_CODES, configSchema } from 'procvisor';",
+        "import * as api from 'procvisor';",
+        "import { Supervisor, ConfigError, ERROR_CODES, configJsonSchema, validateConfig } from 'procvisor';",
         "import { parseIni } from 'procvisor/ini';",
         "import schema from 'procvisor/schema.json' with { type: 'json' };",
         "import pkg from 'procvisor/package.json' with { type: 'json' };",
@@ -133,9 +134,12 @@ describe('the unpacked package', () => {
         'const sup = new Supervisor(config, { killOnExit: false, handleSignals: false });',
         'let rejected = false;',
         'try { new Supervisor({ programs: { a: {} } }); } catch (err) { rejected = err instanceof ConfigError; }',
+        'const invalid = validateConfig({ programs: { a: {} } });',
         'console.log(JSON.stringify({',
         '  groups: sup.config.groups.map((g) => g.name), rejected, codes: ERROR_CODES.length,',
-        '  schema: typeof schema, zod: typeof configSchema.parse, version: pkg.version,',
+        '  validated: invalid.ok === false && invalid.error instanceof ConfigError,',
+        '  schema: typeof schema, sameSchema: JSON.stringify(configJsonSchema) === JSON.stringify(schema),',
+        '  schemaExports: Object.keys(api).filter((k) => /schema/i.test(k)), version: pkg.version,',
         '}));',
       ].join('\n'),
     );
@@ -145,8 +149,11 @@ describe('the unpacked package', () => {
     expect(out).toMatchObject({
       groups: ['a'],
       rejected: true,
+      validated: true,
       schema: 'object',
-      zod: 'function',
+      // The JSON Schema file and the exported object are one document; the zod schemas are not exported.
+      sameSchema: true,
+      schemaExports: ['configJsonSchema'],
       version: PKG.version,
     });
     expect(out.codes).toBeGreaterThan(10);

@@ -27,6 +27,14 @@ import {
   type ProcessCommunicationEvent,
 } from '../../src/index.js';
 import { parseIni, type IniConfig } from '../../src/ini/index.js';
+import * as api from '../../src/index.js';
+import {
+  configJsonSchema,
+  validateConfig,
+  type ConfigValidation,
+  type JsonSchema,
+  type ResolvedConfig,
+} from '../../src/index.js';
 
 describe('config inference', () => {
   it('types every option as users may write it: the value or its supervisord text', () => {
@@ -97,6 +105,34 @@ describe('config inference', () => {
     expectTypeOf<ProcessConfig['startsecs']>().toEqualTypeOf<number>();
     expectTypeOf(parseIni).returns.toEqualTypeOf<IniConfig>();
     expectTypeOf<IniConfig>().toExtend<SupervisorConfig>();
+  });
+});
+
+describe('validation and the JSON Schema', () => {
+  it('validateConfig returns a result to narrow on ok, in our own types', () => {
+    expectTypeOf(validateConfig).parameter(0).toEqualTypeOf<unknown>();
+    expectTypeOf(validateConfig).returns.toEqualTypeOf<ConfigValidation>();
+    const check = (input: unknown): ResolvedConfig | readonly ConfigIssue[] => {
+      const result = validateConfig(input);
+      if (result.ok) {
+        expectTypeOf(result.config).toEqualTypeOf<ResolvedConfig>();
+        // @ts-expect-error a valid result has no error
+        void result.error;
+        return result.config;
+      }
+      expectTypeOf(result.error).toEqualTypeOf<ConfigError>();
+      return result.error.issues;
+    };
+    void check;
+  });
+
+  it('exports the JSON Schema as data, and no zod schema', () => {
+    expectTypeOf(configJsonSchema).toEqualTypeOf<JsonSchema>();
+    expectTypeOf(configJsonSchema.$schema).toEqualTypeOf<string>();
+    expectTypeOf(api).not.toHaveProperty('configSchema');
+    expectTypeOf(api).not.toHaveProperty('programSchema');
+    expectTypeOf(api).not.toHaveProperty('groupSchema');
+    expectTypeOf(api).not.toHaveProperty('eventListenerSchema');
   });
 });
 

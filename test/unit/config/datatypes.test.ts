@@ -13,25 +13,11 @@ import {
   nameToUid,
   octal,
   processOrGroupName,
-  pythonRepr,
   signalName,
   signalNumber,
   SYSLOG,
 } from '../../../src/config/datatypes.js';
-
-describe('pythonRepr', () => {
-  it.each([
-    ['abc', "'abc'"],
-    ["it's", `"it's"`],
-    [`a'b"c`, `'a\\'b"c'`],
-    ['a\\b', "'a\\\\b'"],
-    ['a\nb\t', "'a\\nb\\t'"],
-    ['\x01', "'\\x01'"],
-    [5, '5'],
-  ])('%j → %s', (input, expected) => {
-    expect(pythonRepr(input)).toBe(expected);
-  });
-});
+import { pythonRepr } from '../../../src/python/repr.js';
 
 describe('integer (Python int())', () => {
   it.each([

@@ -2,7 +2,7 @@ import { homedir, tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import type { ConfigIssue } from '../../../src/errors.js';
-import { resolveConfig, validateConfig } from '../../../src/config/index.js';
+import { parseConfig, resolveConfig, validateConfig } from '../../../src/config/index.js';
 import type { ProcessConfig, ResolvedConfig, SupervisorConfig } from '../../../src/config/index.js';
 
 const env = { HOME: '/home/u', PRIO: '5', USER: 'alice' };
@@ -91,17 +91,45 @@ describe('defaults', () => {
       serverurl: null,
       groups: [],
     });
-    const v = validateConfig({}, opts);
+    const v = parseConfig({}, opts);
     expect(v).toMatchObject({ minfds: 1024, minprocs: 200, loglevel: 'info', programs: {}, groups: {} });
   });
 
-  it('validateConfig returns the defaulted program unexpanded', () => {
-    const v = validateConfig({ programs: { a: { command: 'x %(process_num)d', stopasgroup: true } } }, opts);
+  it('parseConfig returns the defaulted program unexpanded', () => {
+    const v = parseConfig({ programs: { a: { command: 'x %(process_num)d', stopasgroup: true } } }, opts);
     expect(v.programs.a).toMatchObject({
       command: 'x %(process_num)d',
       processName: '%(program_name)s',
       killasgroup: true,
     });
+  });
+});
+
+describe('validateConfig', () => {
+  it('returns the resolved configuration of a valid one', () => {
+    const input: SupervisorConfig = { programs: { a: { command: 'x %(process_num)d' } } };
+    const result = validateConfig(input, opts);
+    expect(result).toEqual({ ok: true, config: resolveConfig(input, opts) });
+    if (!result.ok) throw new Error('expected ok');
+    expect(Object.isFrozen(result.config)).toBe(true);
+    expect(only(result.config).command).toBe('x 0');
+  });
+
+  it.each([
+    [{ programs: { a: {} } }, ['programs', 'a', 'command']],
+    [{ programs: { a: { command: 'x', startsecs: 'soon' } } }, ['programs', 'a', 'startsecs']],
+    [{ programs: { a: { command: 'x', dependsOn: { b: 'ready' } } } }, ['programs', 'a', 'dependsOn', 'b']],
+    [{ programs: { a: { command: 'x %(nope)s' } } }, ['programs', 'a', 'command']],
+    [{ prgrams: {} }, ['prgrams']],
+    [null, []],
+    ['[program:a]', []],
+  ])('returns the ConfigError of %j instead of throwing it', (input, path) => {
+    const result = validateConfig(input, opts);
+    expect(result.ok).toBe(false);
+    if (result.ok) throw new Error('expected a failure');
+    expect(result.error).toBeInstanceOf(ConfigError);
+    expect(result.error.issues.map((i) => i.path)).toContainEqual(path);
+    expect(() => resolveConfig(input, opts)).toThrow(result.error.message);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Shlex, shlexSplit } from '../../src/shlex.js';
+import { Shlex, shlexSplit } from '../../src/python/shlex.js';
 
 // Expected values are what Python 3.11's shlex.split / shlex.shlex return for the same input.
 describe('shlexSplit (Python shlex.split)', () => {

@@ -1,0 +1,166 @@
+/**
+ * The processes of one program (supervisord's `_processes_from_section`): one {@link ProcessConfig} per
+ * `process_num`, its options expanded with the per-process names.
+ * @module
+ */
+
+import { logfileName, processOrGroupName, SYSLOG } from '../datatypes.js';
+import type { Expansions } from '../expand.js';
+import type { ParsedProgramConfig, ParsedSupervisorConfig } from '../schema/index.js';
+import type { ChannelLogConfig, ProcessConfig, ReadinessConfig } from '../types.js';
+import type { Issues, Path } from './issues.js';
+import type { Prepared } from './prepare.js';
+
+function channel(
+  p: ParsedProgramConfig,
+  c: 'stdout' | 'stderr',
+  names: Expansions,
+  where: Path,
+  issues: Issues,
+): ChannelLogConfig {
+  const raw = c === 'stdout' ? p.stdoutLogfile : p.stderrLogfile;
+  let syslog = c === 'stdout' ? p.stdoutSyslog : p.stderrSyslog;
+  let logfile: string | null = null;
+  if (raw !== null) {
+    // Expanded twice, as supervisord does (`saneget`, then `expand` again): a literal % needs %%%%.
+    const expanded = issues.expand(raw, names, [...where, `${c}Logfile`], 2);
+    const value = expanded === undefined ? null : logfileName(expanded);
+    if (value === SYSLOG) syslog = true;
+    else logfile = value;
+  }
+  if (c === 'stderr' && p.redirectStderr) logfile = null;
+  return {
+    logfile,
+    logfileMaxbytes: c === 'stdout' ? p.stdoutLogfileMaxbytes : p.stderrLogfileMaxbytes,
+    logfileBackups: c === 'stdout' ? p.stdoutLogfileBackups : p.stderrLogfileBackups,
+    captureMaxbytes: c === 'stdout' ? p.stdoutCaptureMaxbytes : p.stderrCaptureMaxbytes,
+    eventsEnabled: c === 'stdout' ? p.stdoutEventsEnabled : p.stderrEventsEnabled,
+    syslog,
+  };
+}
+
+/** supervisord's order of process and group configs: by priority, then by name. */
+export function compareConfigs(
+  a: { priority: number; name: string },
+  b: { priority: number; name: string },
+): number {
+  // options.py Config.__lt__: (priority, name), names compared as strings.
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** `_processes_from_section`: the processes of one program inside one group. */
+export function processesOf(
+  programName: string,
+  p: ParsedProgramConfig,
+  groupName: string,
+  config: ParsedSupervisorConfig,
+  prepared: Prepared,
+  issues: Issues,
+  section: 'programs' | 'eventListeners' = 'programs',
+): ProcessConfig[] {
+  const where: Path = [section, programName];
+  const base: Expansions = {
+    ...prepared.envNames,
+    here: prepared.here,
+    program_name: programName,
+    group_name: groupName,
+    host_node_name: prepared.hostNodeName,
+  };
+  const out: ProcessConfig[] = [];
+  for (let num = p.numprocsStart; num < p.numprocsStart + p.numprocs; num++) {
+    const names: Record<string, string | number> = { ...base, process_num: num, numprocs: p.numprocs };
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(p.environment)) {
+      env[k] = issues.expand(v, names, [...where, 'environment', k]) ?? v;
+    }
+    // The program's own environment becomes ENV_* for its command, directory and logfiles.
+    for (const [k, v] of Object.entries(env)) names[`ENV_${k}`] = v;
+
+    const name = issues.expand(p.processName, names, [...where, 'processName']);
+    if (name !== undefined) {
+      try {
+        processOrGroupName(name);
+      } catch (err) {
+        issues.add([...where, 'processName'], (err as Error).message);
+      }
+    }
+    const command =
+      typeof p.command === 'string'
+        ? (issues.expand(p.command, names, [...where, 'command']) ?? p.command)
+        : p.command.map((arg, i) => issues.expand(arg, names, [...where, 'command', i]) ?? arg);
+    const directory =
+      p.directory === null ? null : (issues.expand(p.directory, names, [...where, 'directory']) ?? null);
+
+    out.push({
+      name: (name ?? p.processName).trim(),
+      programName,
+      groupName,
+      processNum: num,
+      command,
+      priority: p.priority,
+      autostart: p.autostart,
+      autorestart: p.autorestart,
+      startsecs: p.startsecs,
+      startretries: p.startretries,
+      exitcodes: p.exitcodes,
+      stopsignal: p.stopsignal,
+      stopwaitsecs: p.stopwaitsecs,
+      stopasgroup: p.stopasgroup,
+      killasgroup: p.killasgroup,
+      user: p.user,
+      directory,
+      umask: p.umask,
+      redirectStderr: p.redirectStderr,
+      stdout: channel(p, 'stdout', names, where, issues),
+      stderr: channel(p, 'stderr', names, where, issues),
+      environment: { ...config.environment, ...env },
+      serverurl: p.serverurl,
+      readiness: readinessOf(p, names, where, issues),
+      dependsOn: p.dependsOn,
+    });
+  }
+  return out.sort(compareConfigs);
+}
+
+/** Resolves `readiness` for one process: its strings are expanded with the per-process names. */
+function readinessOf(
+  p: ParsedProgramConfig,
+  names: Expansions,
+  where: Path,
+  issues: Issues,
+): ReadinessConfig | null {
+  const r = p.readiness;
+  if (r === null) return null;
+  const at = [...where, 'readiness'];
+  const common = { timeout: r.timeout, interval: r.interval, startsecs: r.startsecs };
+  if ('pattern' in r) {
+    if (r.pattern instanceof RegExp)
+      return { kind: 'pattern', pattern: r.pattern, channel: r.channel, ...common };
+    const text = issues.expand(r.pattern, names, [...at, 'pattern']) ?? r.pattern;
+    return { kind: 'pattern', pattern: new RegExp(escapeRegExp(text)), channel: r.channel, ...common };
+  }
+  if ('tcp' in r) {
+    const spec = typeof r.tcp === 'object' ? r.tcp : { host: '127.0.0.1', port: r.tcp };
+    const host = issues.expand(spec.host, names, [...at, 'tcp', 'host']) ?? spec.host;
+    const portText =
+      typeof spec.port === 'string' ? issues.expand(spec.port, names, [...at, 'tcp']) : spec.port;
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      issues.add([...at, 'tcp'], `not a TCP port: ${JSON.stringify(portText)}`);
+    }
+    return { kind: 'tcp', host, port, ...common };
+  }
+  if ('http' in r) {
+    const url = issues.expand(r.http, names, [...at, 'http']) ?? r.http;
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      issues.add([...at, 'http'], `not an http(s) URL: ${JSON.stringify(url)}`);
+    }
+    return { kind: 'http', url, ...common };
+  }
+  return { kind: 'check', check: r.check, ...common };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
