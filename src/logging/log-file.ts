@@ -25,6 +25,7 @@ import { appendFile, unlink } from 'node:fs/promises';
 import { closeSync, createWriteStream, fstatSync, openSync, unlinkSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createStream } from 'rotating-file-stream';
+import { systemClock, type Clock } from '../clock.js';
 
 /** Bytes accepted but not yet written above which {@link LogFile.write} asks the caller to pause. */
 export const HIGH_WATER_MARK = 1 << 20;
@@ -39,6 +40,11 @@ export interface LogFileOptions {
   readonly maxbytes: number;
   /** `*_logfile_backups`: 0 = truncate instead of keeping a backup. */
   readonly backups: number;
+  /**
+   * Times the {@link RETRY_MS} pause after a write error (monotonic `now()`).
+   * @default systemClock
+   */
+  readonly clock?: Clock;
 }
 
 /** What a LogFile reports. */
@@ -82,6 +88,7 @@ export class LogFile {
   readonly path: string;
   readonly #options: LogFileOptions;
   readonly #events: LogFileEvents;
+  readonly #clock: Clock;
   #state: State = { kind: 'closed' };
   /** Chunks waiting while switching streams, in order. */
   #pending: Entry[] = [];
@@ -102,6 +109,7 @@ export class LogFile {
     this.path = path;
     this.#options = options;
     this.#events = events;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /**
@@ -128,7 +136,7 @@ export class LogFile {
     const state = this.#state;
     if (state.kind === 'closed') return true;
     if (state.kind === 'failed') {
-      if (Date.now() - state.since < RETRY_MS) {
+      if (this.#clock.now() - state.since < RETRY_MS) {
         this.#dropped += chunk.length;
         return true;
       }
@@ -298,7 +306,7 @@ export class LogFile {
   #fail(stream: Sink, err: Error): void {
     const state = this.#state;
     if (state.kind !== 'ready' || state.stream !== stream) return;
-    this.#state = { kind: 'failed', since: Date.now() };
+    this.#state = { kind: 'failed', since: this.#clock.now() };
     stream.destroy();
     this.#dropPending();
     this.#events.error(err);
@@ -320,7 +328,7 @@ export class LogFile {
         next = this.#openSync(why === 'rotate');
       } catch (err) {
         if (this.#state.kind !== 'switching') return;
-        this.#state = { kind: 'failed', since: Date.now() };
+        this.#state = { kind: 'failed', since: this.#clock.now() };
         this.#dropPending();
         if (why !== 'recover') this.#events.error(err as Error);
         return;

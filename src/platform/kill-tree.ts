@@ -21,6 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { systemClock, type Clock } from '../clock.js';
 
 /** The environment variable that marks every descendant of a supervised child: `PROCVISOR_OWNER`. */
 export const OWNER_ENV = 'PROCVISOR_OWNER';
@@ -274,6 +275,11 @@ export interface TerminateOptions {
   readonly pollMs?: number;
   /** Give up waiting this long after SIGKILL, in ms (a process stuck in the kernel). Default 10 000. */
   readonly killWaitMs?: number;
+  /**
+   * Where the grace period, the kill wait and the pauses between looks take their time from.
+   * @default systemClock
+   */
+  readonly clock?: Clock;
 }
 
 /** What {@link terminateTree} did. */
@@ -286,7 +292,7 @@ export interface TerminateResult {
   readonly survivors: readonly number[];
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (clock: Clock, ms: number) => new Promise<void>((resolve) => clock.setTimer(ms, resolve));
 
 /**
  * SIGTERM to every descendant, SIGKILL to those still alive after `graceMs`, then waits until none is left.
@@ -295,6 +301,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function terminateTree(roots: Roots, options: TerminateOptions): Promise<TerminateResult> {
   const pollMs = options.pollMs ?? 50;
+  const clock = options.clock ?? systemClock;
   const withTags = (roots.tags ?? []).length > 0;
   const scan = () => selectDescendants(readProcessTable({ tags: withTags }), roots);
   const terminated: number[] = [];
@@ -302,27 +309,27 @@ export async function terminateTree(roots: Roots, options: TerminateOptions): Pr
   const termed = new Set<number>();
   let found = scan();
   if (found.length === 0) return { terminated, killed, survivors: [] };
-  const graceEnd = Date.now() + options.graceMs;
-  while (found.length > 0 && Date.now() < graceEnd) {
+  const graceEnd = clock.now() + options.graceMs;
+  while (found.length > 0 && clock.now() < graceEnd) {
     for (const e of found) {
       if (!termed.has(e.pid) && sendSignal(e.pid, 'SIGTERM')) {
         termed.add(e.pid);
         terminated.push(e.pid);
       }
     }
-    await sleep(Math.min(pollMs, Math.max(1, graceEnd - Date.now())));
+    await sleep(clock, Math.min(pollMs, Math.max(1, graceEnd - clock.now())));
     found = scan();
   }
-  const killEnd = Date.now() + (options.killWaitMs ?? 10_000);
+  const killEnd = clock.now() + (options.killWaitMs ?? 10_000);
   const kills = new Set<number>();
-  while (found.length > 0 && Date.now() < killEnd) {
+  while (found.length > 0 && clock.now() < killEnd) {
     for (const e of found) {
       if (!kills.has(e.pid) && sendSignal(e.pid, 'SIGKILL')) {
         kills.add(e.pid);
         killed.push(e.pid);
       }
     }
-    await sleep(pollMs);
+    await sleep(clock, pollMs);
     found = scan();
   }
   return { terminated, killed, survivors: found.map((e) => e.pid) };

@@ -1,12 +1,17 @@
 /**
  * Command resolution before spawning, as supervisord does it in the parent
  * (`process.py Subprocess.get_execv_args`, `options.py ServerOptions.check_execv_args`).
+ *
+ * {@link resolveCommandAsync} is the one for the spawn path: it stats the PATH entries concurrently with
+ * `fs.promises` and never blocks the event loop. {@link resolveCommand} is its synchronous twin, with the
+ * same results and messages.
  * @module
  */
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { shlexSplit } from '../shlex.js';
-import { pythonRepr as pyRepr } from '../config/datatypes.js';
+import { shlexSplit } from '../python/shlex.js';
+import { pythonRepr as pyRepr } from '../python/repr.js';
 
 /** Why a command cannot be run; `kind` maps to a fault (NotFound → NO_FILE, the rest → NOT_EXECUTABLE). */
 export class CommandError extends Error {
@@ -45,9 +50,56 @@ export function commandArgv(command: string | readonly string[]): string[] {
 }
 
 /**
- * Resolves the program file. A name with `/` is checked as given (relative to the host's cwd, as supervisord
- * stats it); otherwise the first PATH entry where the name exists wins, even a directory or a non-executable
- * file (supervisord does not fall through like execvp).
+ * The files to stat, in order: the program itself when it holds a `/`, else one per PATH entry joined as
+ * `os.path.join` does (an empty entry names the program relative to the cwd; no doubled `/`).
+ */
+function candidates(program: string, pathEnv: string | undefined): string[] {
+  if (program.includes('/')) return [program];
+  return (pathEnv ?? DEFAULT_PATH)
+    .split(':')
+    .map((dir) => (dir === '' ? program : dir.endsWith('/') ? dir + program : `${dir}/${program}`));
+}
+
+/**
+ * supervisord's `check_execv_args` on the first candidate that exists (`filename` and its `st`; both
+ * undefined when none does). `executable` answers `os.access(X_OK)`; it is asked only when the mode bits
+ * allow execution.
+ */
+function check(
+  program: string,
+  argv: string[],
+  filename: string | undefined,
+  st: Stats | undefined,
+  executable: () => boolean,
+): ResolvedCommand {
+  if (filename === undefined || !st)
+    throw new CommandError('NotFound', `can't find command ${pyRepr(program)}`);
+  if (st.isDirectory())
+    throw new CommandError('NotExecutable', `command at ${pyRepr(filename)} is a directory`);
+  if ((st.mode & 0o111) === 0) {
+    throw new CommandError('NotExecutable', `command at ${pyRepr(filename)} is not executable`);
+  }
+  if (!executable())
+    throw new CommandError('NoPermission', `no permission to run command ${pyRepr(filename)}`);
+  return { file: isAbsolute(filename) ? filename : resolve(filename), argv };
+}
+
+/** `os.stat`, where any OSError (ENOENT, ENOTDIR, EACCES, ELOOP...) means "not there", as supervisord catches it. */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resolves the program file, synchronously. A name with `/` is checked as given (relative to the host's
+ * cwd, as supervisord stats it); otherwise the first PATH entry where the name exists wins, even a directory
+ * or a non-executable file (supervisord does not fall through like execvp).
+ * @param pathEnv - the PATH to search: the program's `environment` PATH, else the host's; `undefined` =
+ *   supervisord's default `/bin:/usr/bin:/usr/local/bin`.
+ * @throws CommandError when the command is empty, cannot be parsed, is not found or cannot be run.
  */
 export function resolveCommand(
   command: string | readonly string[],
@@ -55,30 +107,62 @@ export function resolveCommand(
 ): ResolvedCommand {
   const argv = commandArgv(command);
   const program = argv[0]!;
-  let filename = program;
+  let filename: string | undefined;
   let st: Stats | undefined;
-  if (program.includes('/')) {
-    st = statSync(program, { throwIfNoEntry: false });
-  } else {
-    for (const dir of (pathEnv ?? DEFAULT_PATH).split(':')) {
-      const found = `${dir}/${program}`;
-      st = statSync(found, { throwIfNoEntry: false });
-      if (st) {
-        filename = found;
-        break;
-      }
+  for (const found of candidates(program, pathEnv)) {
+    st = statOrUndefined(found);
+    if (st) {
+      filename = found;
+      break;
     }
   }
-  if (!st) throw new CommandError('NotFound', `can't find command ${pyRepr(program)}`);
-  if (st.isDirectory())
-    throw new CommandError('NotExecutable', `command at ${pyRepr(filename)} is a directory`);
-  if ((st.mode & 0o111) === 0) {
-    throw new CommandError('NotExecutable', `command at ${pyRepr(filename)} is not executable`);
+  return check(program, argv, filename, st, () => {
+    try {
+      accessSync(filename!, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * {@link resolveCommand} without blocking the event loop: every PATH entry is stat'ed at once, and the first
+ * one in PATH order that exists wins (an entry later in PATH that answers sooner does not). Same results,
+ * same {@link CommandError} kinds and messages.
+ * @param pathEnv - as for {@link resolveCommand}.
+ * @returns the file to run and the argv.
+ * @throws CommandError (as a rejection) when the command is empty, cannot be parsed, is not found or cannot
+ *   be run.
+ * @example
+ * ```ts
+ * const { file, argv } = await resolveCommandAsync('python3 -m http.server', process.env.PATH);
+ * ```
+ */
+export async function resolveCommandAsync(
+  command: string | readonly string[],
+  pathEnv: string | undefined,
+): Promise<ResolvedCommand> {
+  const argv = commandArgv(command);
+  const program = argv[0]!;
+  const paths = candidates(program, pathEnv);
+  // Every stat starts now and none can reject, so none is left unhandled when an earlier entry wins.
+  const stats = paths.map((p) => stat(p).catch(() => undefined));
+  let filename: string | undefined;
+  let st: Stats | undefined;
+  for (let i = 0; i < paths.length; i++) {
+    st = await stats[i];
+    if (st) {
+      filename = paths[i];
+      break;
+    }
   }
-  try {
-    accessSync(filename, constants.X_OK);
-  } catch {
-    throw new CommandError('NoPermission', `no permission to run command ${pyRepr(filename)}`);
+  let executable = true;
+  if (filename !== undefined && st && !st.isDirectory() && (st.mode & 0o111) !== 0) {
+    executable = await access(filename, constants.X_OK).then(
+      () => true,
+      () => false,
+    );
   }
-  return { file: isAbsolute(filename) ? filename : resolve(filename), argv };
+  return check(program, argv, filename, st, () => executable);
 }

@@ -13,6 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { userGroups } from './users.js';
 
 /** Everything needed to start one child. */
@@ -31,6 +32,12 @@ export interface SpawnRequest {
   readonly uid: number | null;
   /** Run with this group id (the `user`'s primary group); `null` = the host's. */
   readonly gid: number | null;
+  /**
+   * The groups of the child when it switches to `uid` (supervisord's `drop_privileges`: the primary group
+   * first, then the user's supplementary groups), as `UserDirectory.lookup` gives them. Without it the
+   * spawner reads `/etc/passwd` and `/etc/group` itself, synchronously, on every spawn.
+   */
+  readonly groups?: readonly number[];
   /** The file mode creation mask (`umask`); `null` = inherit the host's. */
   readonly umask: number | null;
   /** Send the child's stderr into its stdout pipe. */
@@ -57,7 +64,6 @@ export interface ChildHandle {
   kill(signal: number, group: boolean): void;
   /** Writes to the child's stdin. Throws if stdin is closed. */
   write(data: string | Uint8Array): void;
-  // ---- logs (issue 3) ----
   /** Stops reading `channel` (its log is behind); the child blocks when the pipe fills. Optional. */
   pause?(channel: 'stdout' | 'stderr'): void;
   /** Reads `channel` again after {@link ChildHandle.pause}. Optional. */
@@ -89,27 +95,39 @@ function parentSideMessage(code: string, name: string): string {
 /** How long to wait, after the child is reaped, for its pipes to reach EOF (a grandchild may hold them). */
 const DRAIN_GRACE_MS = 200;
 
+/** The user a child switches to, with supervisord's groups. */
+interface ChildUser {
+  readonly uid: number;
+  readonly gid: number;
+  readonly groups: readonly number[];
+}
+
+/** The user the child of `req` switches to, or null when it keeps ours. */
+function childUser(req: SpawnRequest): ChildUser | null {
+  const { uid, gid } = req;
+  if (uid === null) return null;
+  const primary = gid ?? uid;
+  return { uid, gid: primary, groups: req.groups ?? userGroups(uid, primary) };
+}
+
 class NodeChild implements ChildHandle {
   readonly #req: SpawnRequest;
   readonly #obs: ChildObserver;
+  readonly #clock: Clock;
+  readonly #user: ChildUser | null;
   #child: ChildProcess | null = null;
   #pid = 0;
   #done = false;
 
-  constructor(req: SpawnRequest, obs: ChildObserver) {
+  constructor(req: SpawnRequest, obs: ChildObserver, clock: Clock) {
     this.#req = req;
     this.#obs = obs;
+    this.#clock = clock;
+    this.#user = childUser(req);
     let failure = req.childFailure;
-    if (failure === undefined && req.cwd !== null) failure = checkDirectory(req.cwd, this.#user());
+    if (failure === undefined && req.cwd !== null) failure = checkDirectory(req.cwd, this.#user);
     if (failure !== undefined) this.#startReporter(failure);
     else this.#startProgram();
-  }
-
-  /** The user the child switches to, with supervisord's groups, or null when it keeps ours. */
-  #user(): { uid: number; gid: number; groups: number[] } | null {
-    const { uid, gid } = this.#req;
-    if (uid === null) return null;
-    return { uid, gid: gid ?? uid, groups: userGroups(uid, gid ?? uid) };
   }
 
   #startProgram(): void {
@@ -125,7 +143,7 @@ class NodeChild implements ChildHandle {
     }
     let uid = req.uid;
     let gid = req.gid;
-    const user = this.#user();
+    const user = this.#user;
     if (user && SETPRIV) {
       // Node's spawn drops every supplementary group when it switches user; supervisord keeps the user's
       // groups (initgroups). util-linux's setpriv switches uid, gid and groups, then execs in place.
@@ -224,11 +242,12 @@ class NodeChild implements ChildHandle {
     child.stderr?.on('data', (chunk: Buffer) => {
       if (!this.#done) this.#obs.output(errChannel, chunk);
     });
-    let grace: ReturnType<typeof setTimeout> | undefined;
+    const clock = this.#clock;
+    let grace: TimerHandle | undefined;
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (this.#done) return;
       this.#done = true;
-      if (grace) clearTimeout(grace);
+      if (grace) clock.clearTimer(grace);
       // supervisord closes its ends of the pipes when the child is reaped.
       child.stdin?.destroy();
       child.stdout?.destroy();
@@ -245,11 +264,11 @@ class NodeChild implements ChildHandle {
         grace = undefined;
         setImmediate(() => {
           const paused = [child.stdout, child.stderr].some((p) => p && !p.readableEnded && p.isPaused());
-          if (paused) grace = setTimeout(expire, DRAIN_GRACE_MS);
+          if (paused) grace = clock.setTimer(DRAIN_GRACE_MS, expire);
           else finish(code, signal);
         });
       };
-      grace = setTimeout(expire, DRAIN_GRACE_MS);
+      grace = clock.setTimer(DRAIN_GRACE_MS, expire);
     });
     this.#obs.spawned(this.#pid);
   }
@@ -262,8 +281,6 @@ class NodeChild implements ChildHandle {
       if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
     }
   }
-
-  // ---- logs (issue 3) ----
 
   pause(channel: 'stdout' | 'stderr'): void {
     for (const pipe of this.#pipes(channel)) pipe?.pause();
@@ -294,10 +311,7 @@ class NodeChild implements ChildHandle {
  * supervisord's child changes directory after switching user, so the check is made for that user: search
  * permission on the directory and every directory above it (mode bits; ACLs are not consulted).
  */
-function checkDirectory(
-  dir: string,
-  user: { uid: number; gid: number; groups: number[] } | null,
-): string | undefined {
+function checkDirectory(dir: string, user: ChildUser | null): string | undefined {
   try {
     const st = statSync(dir);
     if (!st.isDirectory()) return `couldn't chdir to ${dir}: ENOTDIR`;
@@ -328,7 +342,26 @@ function setUmask(mask: number): number | null {
   }
 }
 
-/** The real spawner. */
-export const nodeSpawner: Spawner = {
-  spawn: (request, observer) => new NodeChild(request, observer),
-};
+/** Options of {@link createNodeSpawner}. */
+export interface NodeSpawnerOptions {
+  /**
+   * Times the wait for a reaped child's pipes to drain (a grandchild may hold them open).
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+}
+
+/**
+ * A real spawner whose timers come from `options.clock`.
+ * @example
+ * ```ts
+ * const spawner = createNodeSpawner({ clock });
+ * ```
+ */
+export function createNodeSpawner(options: NodeSpawnerOptions = {}): Spawner {
+  const clock = options.clock ?? systemClock;
+  return { spawn: (request, observer) => new NodeChild(request, observer, clock) };
+}
+
+/** The real spawner, on the system clock. */
+export const nodeSpawner: Spawner = createNodeSpawner();
