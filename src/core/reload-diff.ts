@@ -2,11 +2,27 @@
  * What a configuration reload changes, computed as supervisord's `Supervisor.diff_to_active` does.
  * @module
  */
-import type { GroupConfig, ProcessConfig } from './config/types.js';
+
+/** What the diff reads of a process's configuration: every option, compared deeply. */
+interface ProcessConfig {
+  readonly stdout: { readonly logfile: string | null };
+  readonly stderr: { readonly logfile: string | null };
+}
+
+/** What the diff reads of a group's configuration. */
+interface GroupConfig {
+  readonly name: string;
+  readonly priority: number;
+  readonly processes: readonly ProcessConfig[];
+  readonly listener?: unknown;
+}
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (a instanceof RegExp || b instanceof RegExp) {
+    return a instanceof RegExp && b instanceof RegExp && a.source === b.source && a.flags === b.flags;
+  }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);

@@ -13,7 +13,7 @@ import type {
   TickEvent,
 } from './events.js';
 import type { BufferOverflowRecord, ListenerStateChangeRecord } from '../listeners/types.js';
-import { eventTypeChain, type EventTypeName } from './types.js';
+import { EVENT_PARENTS, eventTypeChain, type EventTypeName } from './types.js';
 import type { LogErrorRecord } from '../logging/types.js';
 
 /** The events whose `type` can be `K` (each event class's `type` is a union, so `Extract` would give never). */
@@ -72,104 +72,119 @@ export type SupervisorEventMap = { [K in EventTypeName]: [event: EventFor<K>] } 
   eventBufferOverflow: [record: BufferOverflowRecord];
 };
 
+type Listener = (...args: unknown[]) => unknown;
+
 /** The methods that add or remove listeners (eventemitter3's aliases are separate functions to wrap). */
-const TRACKED = ['on', 'addListener', 'once', 'removeListener', 'off', 'removeAllListeners'] as const;
+const ADDERS = ['on', 'addListener', 'once'] as const;
+const REMOVERS = ['off', 'removeListener'] as const;
+
+/** Each guard's listener, for `listeners()`. */
+const originals = new WeakMap<Listener, Listener>();
 
 /**
- * An EventEmitter that reports every change of its subscriptions (`on`, `addListener`, `once`, `off`,
- * `removeListener`, `removeAllListeners`, and a `once` listener removed as it fires) to a watcher, so work
- * that only matters to subscribers (the TICK timers) can start and stop with them. eventemitter3 has no
- * `newListener` event. The methods are wrapped on the prototype rather than overridden in TypeScript, so the
- * class keeps exactly eventemitter3's method types.
- * @example
- * ```ts
- * // Supervisor extends it: subscribe as with any eventemitter3 emitter.
- * const onTick = (e: TickEvent) => console.log(e.when);
- * sup.on('TICK_60', onTick); // the TICK timer starts
- * sup.off('TICK_60', onTick); // and stops with the last subscriber
- * ```
+ * The one emitter of the library: an eventemitter3 emitter whose listeners cannot hurt the emitter.
+ * - A listener that throws, or returns a promise that rejects, neither stops the other listeners nor reaches
+ *   the code that emitted: the error goes to the `listenerError` event of the error sink (the supervisor),
+ *   or becomes a process warning when nobody listens there (or when a `listenerError` listener throws).
+ * - Every change of the subscriptions is reported to a watcher, so work that only matters to subscribers
+ *   (the TICK timers) starts and stops with them. eventemitter3 has no `newListener` event.
+ *
+ * It works through eventemitter3's public API only: each listener is registered wrapped in a guard, and
+ * `listeners()`, `off()` and `removeListener()` translate back. The methods are wrapped on the prototype
+ * rather than overridden in TypeScript, so the class keeps exactly eventemitter3's method types.
+ * @internal
  */
-export class SubscriptionTrackingEmitter<
-  T extends EventEmitter.ValidEventTypes = string | symbol,
-> extends EventEmitter<T> {
+export class SafeEmitter<T extends EventEmitter.ValidEventTypes = string | symbol> extends EventEmitter<T> {
   #watcher: (() => void) | undefined;
+  #sink: SafeEmitter<SupervisorEventMap> | undefined;
+  readonly #guards = new Map<string | symbol, WeakMap<Listener, Listener>>();
 
   /** @internal Calls `fn` after every change of the subscriptions. */
   _watchSubscriptions(fn: (() => void) | undefined): void {
     this.#watcher = fn;
   }
 
+  /** @internal Where listener errors are reported (default: this emitter). */
+  _reportListenerErrorsTo(sink: SafeEmitter<SupervisorEventMap>): void {
+    this.#sink = sink;
+  }
+
+  /** @internal Emits a supervisord event under its type and every ancestor type (`PROCESS_STATE`, `EVENT`). */
+  _emitEvent(event: SupervisorEvent): void {
+    const emit = EventEmitter.prototype.emit as (this: EventEmitter, name: string, event: unknown) => boolean;
+    for (const name of eventTypeChain(event.type)) emit.call(this, name, event);
+  }
+
+  #guard(name: string | symbol, fn: Listener): Listener {
+    let byFn = this.#guards.get(name);
+    if (!byFn) this.#guards.set(name, (byFn = new WeakMap()));
+    let guard = byFn.get(fn);
+    if (!guard) {
+      const report = (error: unknown, args: unknown[]) => this.#report(name, error, args[0]);
+      guard = function (this: unknown, ...args: unknown[]): void {
+        try {
+          const result = fn.apply(this, args);
+          if (isThenable(result)) result.then(undefined, (error: unknown) => report(error, args));
+        } catch (error) {
+          report(error, args);
+        }
+      };
+      byFn.set(fn, guard);
+      originals.set(guard, fn);
+    }
+    return guard;
+  }
+
+  #report(name: string | symbol, error: unknown, arg: unknown): void {
+    const sink = this.#sink ?? (this as unknown as SafeEmitter<SupervisorEventMap>);
+    const isEvent = typeof name === 'string' && name in EVENT_PARENTS;
+    if (isEvent && sink.listenerCount('listenerError') > 0) {
+      sink.emit('listenerError', { error, event: arg as SupervisorEvent });
+      return;
+    }
+    const what = isEvent ? `a listener for ${String(name)}` : `a '${String(name)}' listener`;
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.emitWarning(`procvisor: ${what} threw: ${text}`, 'ProcvisorListenerWarning');
+  }
+
   static {
-    for (const name of TRACKED) {
-      const base = EventEmitter.prototype[name] as (this: EventEmitter, ...args: unknown[]) => unknown;
-      Object.defineProperty(this.prototype, name, {
-        value: function (this: SubscriptionTrackingEmitter, ...args: unknown[]) {
-          base.apply(this, args);
-          this.#watcher?.();
-          return this;
-        },
-        writable: true,
-        configurable: true,
+    const proto = EventEmitter.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const define = (name: string, value: (this: SafeEmitter, ...args: unknown[]) => unknown) =>
+      Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
+    for (const name of ADDERS) {
+      const base = proto[name]!;
+      define(name, function (event, fn, ...rest) {
+        base.call(this, event, this.#guard(event as string | symbol, fn as Listener), ...rest);
+        this.#watcher?.();
+        return this;
       });
     }
-  }
-}
-
-interface ListenerEntry {
-  fn: (...args: unknown[]) => unknown;
-  context: unknown;
-  once: boolean;
-}
-
-/**
- * Emits `event` under its type and every ancestor type. Unlike `EventEmitter.emit`, a listener that throws
- * neither stops the other listeners nor reaches the caller: `onError` gets it.
- */
-export function emitSafely(
-  emitter: EventEmitter,
-  event: SupervisorEvent,
-  onError: (error: unknown, event: SupervisorEvent) => void,
-): void {
-  const events = (
-    emitter as unknown as { _events: Record<string, ListenerEntry | ListenerEntry[] | undefined> }
-  )._events;
-  const prefix = typeof EventEmitter.prefixed === 'string' ? EventEmitter.prefixed : '';
-  for (const name of eventTypeChain(event.type)) {
-    const entry = events[prefix + name];
-    if (!entry) continue;
-    const list = Array.isArray(entry) ? entry.slice() : [entry];
-    for (const l of list) {
-      if (l.once) emitter.removeListener(name, l.fn, undefined, true);
-      try {
-        const result = l.fn.call(l.context, event);
-        // An async listener's rejection is reported like a throw, not left unhandled.
-        if (
-          result !== null &&
-          typeof result === 'object' &&
-          typeof (result as PromiseLike<unknown>).then === 'function'
-        ) {
-          (result as PromiseLike<unknown>).then(undefined, (error: unknown) => onError(error, event));
-        }
-      } catch (error) {
-        onError(error, event);
-      }
+    for (const name of REMOVERS) {
+      const base = proto[name]!;
+      define(name, function (event, fn, ...rest) {
+        const guard = fn ? this.#guards.get(event as string | symbol)?.get(fn as Listener) : undefined;
+        base.call(this, event, guard ?? fn, ...rest);
+        this.#watcher?.();
+        return this;
+      });
     }
+    const removeAll = proto.removeAllListeners!;
+    define('removeAllListeners', function (...args) {
+      removeAll.apply(this, args);
+      this.#watcher?.();
+      return this;
+    });
+    const listeners = proto.listeners!;
+    define('listeners', function (event) {
+      return (listeners.call(this, event) as Listener[]).map((g) => originals.get(g) ?? g);
+    });
   }
 }
 
-/** Reports a listener's exception: as a `listenerError` event, or as a process warning if nobody listens. */
-export function reportListenerError(emitter: EventEmitter, error: unknown, event: SupervisorEvent): void {
-  if (emitter.listenerCount('listenerError') > 0) {
-    try {
-      emitter.emit('listenerError', { error, event });
-      return;
-    } catch (inner) {
-      error = inner;
-    }
-  }
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.emitWarning(
-    `procvisor: a listener for ${event.type} threw: ${message}`,
-    'ProcvisorListenerWarning',
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
   );
 }

@@ -3,7 +3,7 @@
  * which returns exactly the payload supervisord sends an event listener (`supervisor/events.py payload()`).
  * @module
  */
-import type { ProcessStateName } from '../states.js';
+import type { ProcessStateName } from '../core/states.js';
 
 /** Renders output bytes as supervisord does: UTF-8 text, or `Undecodable: <repr>` when not valid UTF-8. */
 export function decodeData(data: Uint8Array): string {

@@ -3,20 +3,14 @@
  * entry (supervisord's `[group:x]`).
  * @module
  */
-import { EventEmitter } from 'eventemitter3';
-import type { GroupConfig } from './config/types.js';
-import type { SupervisorEventMap } from './events/emitter.js';
-import type { ProcessInfo } from './info.js';
-import type { Process } from './process.js';
-import { STOPPED_STATES } from './states.js';
-import type { ProcessResult } from './supervisor.js';
-
-/** What a group needs from its supervisor. Internal. */
-export interface GroupHost {
-  startProcessGroup(name: string, wait?: boolean): Promise<ProcessResult[]>;
-  stopProcessGroup(name: string, wait?: boolean): Promise<ProcessResult[]>;
-  signalProcessGroup(name: string, signal: string | number): Promise<ProcessResult[]>;
-}
+import type { GroupConfig } from '../config/types.js';
+import type { ProcessInfo } from '../core/info.js';
+import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from '../core/states.js';
+import { BadSignalError } from '../errors.js';
+import { SafeEmitter, type SupervisorEventMap } from '../events/emitter.js';
+import { signalNumber } from '../config/datatypes.js';
+import type { Process } from '../process/process.js';
+import { allResults, startAll, type ProcessResult } from './results.js';
 
 /**
  * A group of processes, started and stopped together.
@@ -27,18 +21,16 @@ export interface GroupHost {
  * await workers.stop();
  * ```
  */
-export class ProgramGroup extends EventEmitter<SupervisorEventMap> {
+export class ProgramGroup extends SafeEmitter<SupervisorEventMap> {
   /** The resolved configuration of this group. */
   readonly config: GroupConfig;
   readonly #processes: ReadonlyMap<string, Process>;
-  readonly #host: GroupHost;
 
   /** @internal Created by the supervisor. */
-  constructor(config: GroupConfig, processes: readonly Process[], host: GroupHost) {
+  constructor(config: GroupConfig, processes: readonly Process[]) {
     super();
     this.config = config;
     this.#processes = new Map(processes.map((p) => [p.name, p]));
-    this.#host = host;
   }
 
   /** The group name. */
@@ -76,18 +68,41 @@ export class ProgramGroup extends EventEmitter<SupervisorEventMap> {
     return this.processes.map((p) => p.info());
   }
 
-  /** Starts every process of the group that is not running (supervisord's `startProcessGroup`). */
+  /** Starts every process of the group that is not running, by process priority (`startProcessGroup`). */
   start(wait = true): Promise<ProcessResult[]> {
-    return this.#host.startProcessGroup(this.name, wait);
+    return startAll(
+      this.byPriority().filter((p) => !RUNNING_STATES.has(p.state)),
+      wait,
+    );
   }
 
-  /** Stops every running process of the group (supervisord's `stopProcessGroup`). */
+  /** Stops every running process of the group, by process priority (`stopProcessGroup`). */
   stop(wait = true): Promise<ProcessResult[]> {
-    return this.#host.stopProcessGroup(this.name, wait);
+    return allResults(
+      this.byPriority().filter((p) => RUNNING_STATES.has(p.state)),
+      (p) => p._beginStop({ wait }),
+    );
   }
 
-  /** Signals every signallable process of the group (supervisord's `signalProcessGroup`). */
+  /** Signals every signallable process of the group (`signalProcessGroup`): by name or number. */
   signal(signal: string | number): Promise<ProcessResult[]> {
-    return this.#host.signalProcessGroup(this.name, signal);
+    // supervisord checks the signal for each process: a bad one is a BAD_SIGNAL result for each.
+    return allResults(
+      this.byPriority().filter((p) => SIGNALLABLE_STATES.has(p.state)),
+      (p) => signalled(p._signal(parseSignal(signal))),
+    );
   }
+}
+
+/** A signal by name or number, or BAD_SIGNAL. */
+export function parseSignal(signal: string | number): number {
+  try {
+    return signalNumber(signal);
+  } catch {
+    throw new BadSignalError(signal);
+  }
+}
+
+function signalled(outcome: void | Promise<void>): true | Promise<true> {
+  return outcome instanceof Promise ? outcome.then(() => true as const) : true;
 }

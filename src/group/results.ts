@@ -1,12 +1,11 @@
 /**
- * The result structs of supervisord's group and "all" calls (`rpcinterface.py make_allfunc`) and of
- * `getAllConfigInfo`.
+ * The result structs of supervisord's group and "all" calls (`rpcinterface.py make_allfunc`), and the starts
+ * of many processes at once.
  * @module
  */
-import type { GroupConfig, ProcessConfig } from './config/types.js';
-import { Faults, SupervisorError } from './errors.js';
-import { lookupUser } from './platform/users.js';
-import type { Process } from './process.js';
+import { Faults, SupervisorError } from '../errors.js';
+import type { Process } from '../process/process.js';
+import type { Prepared } from '../process/spawn-request.js';
 
 /** One entry of the results of the group and "all" calls (`rpcinterface.py make_allfunc`). */
 export interface ProcessResult {
@@ -18,18 +17,13 @@ export interface ProcessResult {
   readonly description: string;
 }
 
-/** getAllConfigInfo's per-process struct, with supervisord's keys. */
-export type ConfigInfo = Readonly<
-  Record<string, string | number | boolean | readonly number[] | readonly string[]>
->;
-
 /**
  * supervisord's `make_allfunc`: applies `action` to every process at once; faults raised at once are
  * listed first, then the deferred results in the order they complete.
  */
 export async function allResults(
   processes: readonly Process[],
-  action: (p: Process) => true | Promise<true>,
+  action: (p: Process, index: number) => true | Promise<true>,
 ): Promise<ProcessResult[]> {
   const results: ProcessResult[] = [];
   const entry = (p: Process, err?: unknown): ProcessResult => {
@@ -41,10 +35,10 @@ export async function allResults(
     throw err;
   };
   const deferred: Promise<void>[] = [];
-  for (const p of processes) {
+  for (const [i, p] of processes.entries()) {
     let outcome: true | Promise<true>;
     try {
-      outcome = action(p);
+      outcome = action(p, i);
     } catch (err) {
       results.push(entry(p, err));
       continue;
@@ -62,39 +56,31 @@ export async function allResults(
   return results;
 }
 
-export function configInfo(g: GroupConfig, p: ProcessConfig, inuse: boolean): ConfigInfo {
-  const opt = <T>(v: T | null): T | 'none' => (v === null ? 'none' : v);
-  const logfile = (v: string | null) => (v === 'AUTO' ? 'auto' : opt(v));
-  const uid = p.user === null ? 'none' : (lookupUser(p.user)?.uid ?? p.user);
-  return {
-    autostart: p.autostart,
-    directory: opt(p.directory),
-    uid,
-    command: p.command,
-    exitcodes: p.exitcodes,
-    group: g.name,
-    group_prio: g.priority,
-    inuse,
-    killasgroup: p.killasgroup,
-    name: p.name,
-    process_prio: p.priority,
-    redirect_stderr: p.redirectStderr,
-    startretries: p.startretries,
-    startsecs: p.startsecs,
-    stdout_capture_maxbytes: p.stdout.captureMaxbytes,
-    stdout_events_enabled: p.stdout.eventsEnabled,
-    stdout_logfile: logfile(p.stdout.logfile),
-    stdout_logfile_backups: p.stdout.logfileBackups,
-    stdout_logfile_maxbytes: p.stdout.logfileMaxbytes,
-    stdout_syslog: p.stdout.syslog,
-    stopsignal: p.stopsignal,
-    stopwaitsecs: p.stopwaitsecs,
-    stderr_capture_maxbytes: p.stderr.captureMaxbytes,
-    stderr_events_enabled: p.stderr.eventsEnabled,
-    stderr_logfile: logfile(p.stderr.logfile),
-    stderr_logfile_backups: p.stderr.logfileBackups,
-    stderr_logfile_maxbytes: p.stderr.logfileMaxbytes,
-    stderr_syslog: p.stderr.syslog,
-    serverurl: opt(p.serverurl),
-  };
+/**
+ * Resolves the command of each process for a start, all at once, then calls `then` with the answers in
+ * order: synchronously when every resolver answers at once.
+ */
+export function prepareAll(processes: readonly Process[], then: (prepared: Prepared[]) => void): void {
+  const prepared: Prepared[] = [];
+  let left = processes.length;
+  if (left === 0) return then(prepared);
+  processes.forEach((p, i) =>
+    p._prepareStart((result) => {
+      prepared[i] = result;
+      if (--left === 0) then(prepared);
+    }),
+  );
+}
+
+/**
+ * Starts `processes` as supervisord's `startProcessGroup` and `startAllProcesses` do: every command is
+ * resolved first, then the starts are made in order, so a NO_FILE is an immediate fault listed first, as in
+ * supervisord.
+ */
+export function startAll(processes: readonly Process[], wait: boolean): Promise<ProcessResult[]> {
+  return new Promise<ProcessResult[]>((resolve) =>
+    prepareAll(processes, (prepared) =>
+      resolve(allResults(processes, (p, i) => p._beginStart(prepared[i]!, { wait }))),
+    ),
+  );
 }

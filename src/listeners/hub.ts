@@ -9,12 +9,11 @@ import type { Clock } from '../clock.js';
 import type { GroupConfig } from '../config/types.js';
 import type { ActivityLogRecord, SupervisorEventMap } from '../events/emitter.js';
 import { TICK_PERIODS, type SupervisorEvent, type TickPeriod } from '../events/events.js';
-import type { Process } from '../process.js';
-import type { GroupHost } from '../program-group.js';
+import type { Process } from '../process/process.js';
 import { EventListenerPool } from './pool.js';
 import { TickTimer } from './ticks.js';
 
-/** What the hub needs from its supervisor. Internal. */
+/** What the hub needs from its supervisor: its clock, the emitter it reports on, and its emit and log. */
 export interface HubHost {
   readonly clock: Clock;
   /** The supervisor: its in-process subscriptions, and where pool reports are emitted. */
@@ -23,7 +22,7 @@ export interface HubHost {
   /** Emits an event as the supervisor emits every event (in-process listeners, then the pools). */
   emit(event: SupervisorEvent): void;
   /** Writes an activity-log line. */
-  log(record: ActivityLogRecord): void;
+  log(level: ActivityLogRecord['level'], message: string): void;
 }
 
 const MAX_SERIAL = Number.MAX_SAFE_INTEGER;
@@ -48,31 +47,14 @@ export class EventHub {
   }
 
   /** Creates the pool of an event listener group and subscribes it (before its PROCESS_GROUP_ADDED). */
-  addPool(config: GroupConfig, processes: readonly Process[], groupHost: GroupHost): EventListenerPool {
+  addPool(config: GroupConfig, processes: readonly Process[]): EventListenerPool {
     const host = this.#host;
-    const report = <K extends 'listenerStateChange' | 'eventBufferOverflow'>(
-      name: K,
-      record: SupervisorEventMap[K][0],
-    ): void => {
-      if (host.emitter.listenerCount(name) === 0) return;
-      try {
-        (host.emitter.emit as (n: K, r: SupervisorEventMap[K][0]) => boolean)(name, record);
-      } catch (error) {
-        process.emitWarning(
-          `procvisor: a '${name}' listener threw: ${String(error)}`,
-          'ProcvisorListenerWarning',
-        );
-      }
-    };
     const pool = new EventListenerPool(config, processes, {
-      startProcessGroup: (n, w) => groupHost.startProcessGroup(n, w),
-      stopProcessGroup: (n, w) => groupHost.stopProcessGroup(n, w),
-      signalProcessGroup: (n, s) => groupHost.signalProcessGroup(n, s),
       identifier: () => host.identifier(),
       serialOf: (event) => this.#serialOf(event),
-      log: (level, message) => host.log({ level, message, time: host.clock.wall() }),
-      listenerStateChange: (record) => report('listenerStateChange', record),
-      bufferOverflow: (record) => report('eventBufferOverflow', record),
+      log: (level, message) => host.log(level, message),
+      listenerStateChange: (record) => host.emitter.emit('listenerStateChange', record),
+      bufferOverflow: (record) => host.emitter.emit('eventBufferOverflow', record),
     });
     this.#pools.set(config.name, pool);
     this.refresh();

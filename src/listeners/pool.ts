@@ -9,8 +9,8 @@ import type { GroupConfig } from '../config/types.js';
 import type { ActivityLogRecord } from '../events/emitter.js';
 import type { ProcessStateEvent, SupervisorEvent } from '../events/events.js';
 import { isEventSubtype, type EventTypeName } from '../events/types.js';
-import type { Process } from '../process.js';
-import { ProgramGroup, type GroupHost } from '../program-group.js';
+import type { Process } from '../process/process.js';
+import { ProgramGroup } from '../group/program-group.js';
 import { ListenerProtocol } from './protocol.js';
 import {
   defaultResultHandler,
@@ -22,7 +22,7 @@ import {
 } from './types.js';
 
 /** What a pool needs from its supervisor. Internal. */
-export interface PoolHost extends GroupHost {
+export interface PoolHost {
   /** The supervisor's `identifier` (the envelope's `server`). */
   identifier(): string;
   /** The event's global serial, given the first time any pool accepts it. */
@@ -100,7 +100,7 @@ export class EventListenerPool extends ProgramGroup {
 
   /** @internal Created by the supervisor. */
   constructor(config: GroupConfig, processes: readonly Process[], host: PoolHost) {
-    super(config, processes, host);
+    super(config, processes);
     const listener = config.listener;
     if (!listener) throw new TypeError(`group ${config.name} is not an event listener pool`);
     this.events = listener.events;

@@ -28,6 +28,113 @@ export function droppedMarker(count: number): string {
 }
 
 const NL = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits a byte stream into lines, working on bytes so that a UTF-8 character split across two chunks is
+ * decoded whole. A line is delivered without its `\n` (and without the `\r` of a CRLF). A line longer than
+ * `maxLineBytes` is delivered in pieces of at most that size, cut at a character boundary, so output
+ * without newlines cannot grow without bound. The one splitter of the library: `lines()`,
+ * `waitForOutput` and readiness patterns all use it.
+ */
+export class LineSplitter {
+  readonly #onLine: (line: string, bytes: number) => void;
+  readonly #maxLine: number;
+  /** The unterminated end of the output so far. */
+  #partial: Buffer[] = [];
+  #partialBytes = 0;
+
+  /**
+   * @param onLine - called with each complete line, and its size in bytes (without the line end)
+   * @param maxLineBytes - the longest line delivered whole (at least 4, the longest UTF-8 character)
+   */
+  constructor(onLine: (line: string, bytes: number) => void, maxLineBytes = 1 << 16) {
+    this.#onLine = onLine;
+    this.#maxLine = Math.max(4, maxLineBytes);
+  }
+
+  /** Bytes of the unterminated line. */
+  get partialBytes(): number {
+    return this.#partialBytes;
+  }
+
+  /** The unterminated line decoded so far, without a trailing incomplete character (a prompt: `ready> `). */
+  partialText(): string {
+    if (this.#partialBytes === 0) return '';
+    const all = Buffer.concat(this.#partial, this.#partialBytes);
+    return all.subarray(0, charBoundary(all, all.length)).toString('utf8');
+  }
+
+  /** A chunk of output. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    let start = 0;
+    for (let nl = buf.indexOf(NL, start); nl !== -1; nl = buf.indexOf(NL, start)) {
+      this.#partial.push(buf.subarray(start, nl));
+      this.#partialBytes += nl - start;
+      while (this.#partialBytes > this.#maxLine) this.#cut();
+      this.#emit(true);
+      start = nl + 1;
+    }
+    if (start < buf.length) {
+      // Copy: the chunk's memory may be a slice of a larger pooled buffer.
+      this.#partial.push(Buffer.from(buf.subarray(start)));
+      this.#partialBytes += buf.length - start;
+      while (this.#partialBytes > this.#maxLine) this.#cut();
+    }
+  }
+
+  /** The output ended (the child exited): its unterminated last line is a line. */
+  flush(): void {
+    if (this.#partialBytes > 0) this.#emit(false);
+  }
+
+  /** Forgets the unterminated line. */
+  reset(): void {
+    this.#partial = [];
+    this.#partialBytes = 0;
+  }
+
+  #emit(terminated: boolean): void {
+    let bytes = this.#partialBytes;
+    let line = this.#partial.length === 1 ? this.#partial[0]! : Buffer.concat(this.#partial, bytes);
+    this.#partial = [];
+    this.#partialBytes = 0;
+    if (terminated && bytes > 0 && line[bytes - 1] === CR) {
+      line = line.subarray(0, bytes - 1);
+      bytes -= 1;
+    }
+    this.#onLine(line.toString('utf8'), bytes);
+  }
+
+  /** Delivers the first `maxLine` bytes of the partial line, cut at a character boundary. */
+  #cut(): void {
+    const all = Buffer.concat(this.#partial, this.#partialBytes);
+    const cut = charBoundary(all, this.#maxLine);
+    this.#onLine(all.subarray(0, cut).toString('utf8'), cut);
+    const rest = Buffer.from(all.subarray(cut));
+    this.#partial = [rest];
+    this.#partialBytes = rest.length;
+  }
+}
+
+/** The largest offset ≤ `at` that does not fall inside a UTF-8 sequence (backs up over at most 3 bytes). */
+function charBoundary(buf: Buffer, at: number): number {
+  let cut = Math.min(at, buf.length);
+  if (cut === buf.length) {
+    // At the end: drop a lead byte whose continuation bytes have not all arrived.
+    for (let back = 1; back <= 3 && cut - back >= 0; back++) {
+      const b = buf[cut - back]!;
+      if ((b & 0xc0) === 0x80) continue;
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      return need > back ? cut - back : cut;
+    }
+    return cut;
+  }
+  for (let i = 0; i < 3 && cut > 1 && ((buf[cut] ?? 0) & 0xc0) === 0x80; i++) cut--;
+  return cut;
+}
 
 /**
  * One reader's view of one channel. The output side calls {@link LineFollower.push} for every chunk,
@@ -35,7 +142,7 @@ const NL = 0x0a;
  */
 export class LineFollower implements AsyncIterableIterator<string> {
   readonly #maxBuffered: number;
-  readonly #maxLine: number;
+  readonly #splitter: LineSplitter;
   readonly #onClose: () => void;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = () => this.end();
@@ -45,16 +152,13 @@ export class LineFollower implements AsyncIterableIterator<string> {
   #head = 0;
   #buffered = 0;
   #droppedBefore = 0;
-  /** The unterminated end of the output so far. */
-  #partial: Buffer[] = [];
-  #partialBytes = 0;
   #ended = false;
   #closed = false;
   #reader: ((result: IteratorResult<string>) => void) | null = null;
 
   constructor(options: LinesOptions, onClose: () => void) {
     this.#maxBuffered = Math.max(1, options.maxBufferedBytes ?? 1 << 20);
-    this.#maxLine = Math.max(4, options.maxLineBytes ?? 1 << 16);
+    this.#splitter = new LineSplitter((line, bytes) => this.#enqueue(line, bytes), options.maxLineBytes);
     this.#onClose = onClose;
     this.#signal = options.signal;
     if (this.#signal?.aborted) this.end();
@@ -63,31 +167,17 @@ export class LineFollower implements AsyncIterableIterator<string> {
 
   /** Bytes of output waiting for the reader (complete lines and the partial one). */
   get buffered(): number {
-    return this.#buffered + this.#partialBytes;
+    return this.#buffered + this.#splitter.partialBytes;
   }
 
   /** A chunk of output. */
   push(chunk: Buffer): void {
-    if (this.#ended || chunk.length === 0) return;
-    let start = 0;
-    for (let nl = chunk.indexOf(NL, start); nl !== -1; nl = chunk.indexOf(NL, start)) {
-      this.#partial.push(chunk.subarray(start, nl));
-      this.#partialBytes += nl - start;
-      while (this.#partialBytes > this.#maxLine) this.#cutPartial();
-      this.#emitPartial(true);
-      start = nl + 1;
-    }
-    if (start < chunk.length) {
-      // Copy: the chunk's memory may be a slice of a larger pooled buffer.
-      this.#partial.push(Buffer.from(chunk.subarray(start)));
-      this.#partialBytes += chunk.length - start;
-      while (this.#partialBytes > this.#maxLine) this.#cutPartial();
-    }
+    if (!this.#ended) this.#splitter.push(chunk);
   }
 
   /** The child is gone: its unterminated last line is a line. */
   flush(): void {
-    if (this.#partialBytes > 0) this.#emitPartial(false);
+    this.#splitter.flush();
   }
 
   /** No more output will come: flush and let the reader finish. */
@@ -115,8 +205,7 @@ export class LineFollower implements AsyncIterableIterator<string> {
     this.#head = 0;
     this.#buffered = 0;
     this.#droppedBefore = 0;
-    this.#partial = [];
-    this.#partialBytes = 0;
+    this.#splitter.reset();
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#close();
     const reader = this.#reader;
@@ -130,30 +219,6 @@ export class LineFollower implements AsyncIterableIterator<string> {
   }
 
   // ---- internals --------------------------------------------------------------------------------------
-
-  #emitPartial(terminated: boolean): void {
-    let bytes = this.#partialBytes;
-    let line = Buffer.concat(this.#partial, bytes);
-    this.#partial = [];
-    this.#partialBytes = 0;
-    if (terminated && line[bytes - 1] === 0x0d) {
-      line = line.subarray(0, bytes - 1); // CRLF
-      bytes -= 1;
-    }
-    this.#enqueue(line.toString('utf8'), bytes);
-  }
-
-  /** Delivers the first `maxLine` bytes of the partial line, cut at a character boundary. */
-  #cutPartial(): void {
-    const all = Buffer.concat(this.#partial, this.#partialBytes);
-    let cut = this.#maxLine;
-    // Do not split a UTF-8 sequence: back up over continuation bytes (at most 3).
-    for (let i = 0; i < 3 && cut > 1 && ((all[cut] ?? 0) & 0xc0) === 0x80; i++) cut--;
-    this.#enqueue(all.subarray(0, cut).toString('utf8'), cut);
-    const rest = Buffer.from(all.subarray(cut));
-    this.#partial = [rest];
-    this.#partialBytes = rest.length;
-  }
 
   #enqueue(line: string, bytes: number): void {
     this.#lines.push(line);

@@ -1,71 +1,41 @@
 /**
  * Process: the imperative shell around one child. It feeds inputs (requests, spawns, exits, timers) to the
- * pure {@link transition}, commits the new snapshot, then carries out the effects in order. Inputs that
- * arrive while effects run (a listener calling `stop()`, a synchronous spawn report) wait in a mailbox, so
- * nothing re-enters the machine.
+ * pure {@link transition}, commits the new snapshot, then carries out the effects in order.
+ *
+ * Nothing re-enters the machine. Inputs the effects produce (the spawner's synchronous report, a failed
+ * signal) are handled right after the input that produced them; requests made meanwhile (a listener calling
+ * `stop()` from a STARTING event) wait in a mailbox and are applied afterwards, in the order they were made,
+ * each with its own outcome.
  * @module
  */
-import { EventEmitter } from 'eventemitter3';
-import type { Clock, TimerHandle } from './clock.js';
-import type { ProcessConfig } from './config/types.js';
-import { signalName, signalNumber } from './config/datatypes.js';
-import { ProcessStateEvent, type SupervisorEvent } from './events/events.js';
-import type { ActivityLogRecord, SupervisorEventMap } from './events/emitter.js';
+import type { TimerHandle } from '../clock.js';
+import type { ProcessConfig } from '../config/types.js';
+import { signalName, signalNumber } from '../config/datatypes.js';
+import { INITIAL_SNAPSHOT, type Effect, type Input, type Snapshot, type TimerName } from '../core/machine.js';
+import { processInfo, type ProcessInfo } from '../core/info.js';
+import { RUNNING_STATES, STOPPED_STATES, type ProcessStateName } from '../core/states.js';
+import { transition } from '../core/transitions.js';
 import {
   BadSignalError,
   ProcessStateError,
+  ShutdownStateError,
   SpawnError,
   SupervisorError,
   WaitTimeoutError,
-} from './errors.js';
-import { LineSplitter } from './line-splitter.js';
+} from '../errors.js';
+import { SafeEmitter, type SupervisorEventMap } from '../events/emitter.js';
+import { ProcessStateEvent } from '../events/events.js';
+import type { LinesOptions } from '../logging/lines.js';
+import { ProcessOutput } from '../logging/process-output.js';
+import type { Channel, LogErrorRecord } from '../logging/types.js';
+import type { ChildHandle, ChildObserver } from '../platform/spawner.js';
+import { Waiters } from '../waiter.js';
+import type { ProcessContext } from './context.js';
+import { OutputWatch } from './output-watch.js';
 import { startProbe, type Probe } from './readiness.js';
-import { processInfo, type ProcessInfo } from './info.js';
-import { ProcessOutput } from './logging/process-output.js';
-import type { LinesOptions } from './logging/lines.js';
-import type { SyslogOptions } from './logging/syslog.js';
-import type { Channel, LogErrorRecord } from './logging/types.js';
-import { CommandError, resolveCommand } from './platform/resolve-command.js';
-import type { ChildHandle, ChildObserver, Spawner } from './platform/spawner.js';
-import { lookupUser } from './platform/users.js';
-import {
-  INITIAL_SNAPSHOT,
-  transition,
-  type Effect,
-  type Input,
-  type Snapshot,
-  type TimerName,
-  type TransitionContext,
-} from './state-machine.js';
-import { RUNNING_STATES, STOPPED_STATES, type ProcessStateName } from './states.js';
+import { commandFault, prepare, spawnRequest, type Prepared } from './spawn-request.js';
 
-/** What a Process needs from its supervisor. Internal. */
-export interface ProcessHost {
-  readonly clock: Clock;
-  readonly spawner: Spawner;
-  readonly childlogdir: string;
-  readonly identifier: string;
-  readonly serverurl: string | null;
-  /** supervisord's mood is RUNNING. */
-  supervisorRunning(): boolean;
-  /** Throws SHUTDOWN_STATE when the supervisor is shutting down (supervisord's `_update`). */
-  checkRunning(): void;
-  /** Delivers an event from this process to its listeners, its group's and the supervisor's. */
-  deliver(event: SupervisorEvent, from: Process): void;
-  /** Writes an activity-log line. */
-  log(record: ActivityLogRecord): void;
-  /** Runs an automatic start (autorestart, backoff retry) on a later turn, paced. */
-  defer(start: () => void): void;
-  // ---- logs (issue 3) ----
-  /** `strip_ansi`: remove ANSI escapes from output before logging it. */
-  readonly stripAnsi?: boolean;
-  /** Where `*Syslog` lines go. */
-  readonly syslog?: SyslogOptions;
-  /** Reports a log that cannot be written (the supervisor's `'logError'` event). */
-  logError?(record: LogErrorRecord): void;
-}
-
-/** Options of the waiting methods. */
+/** Options of the start and stop methods. */
 export interface WaitOptions {
   /**
    * Wait until the process is RUNNING (start) or stopped (stop), as supervisord's `wait`.
@@ -79,67 +49,72 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
 }
 
-type Waiter = () => boolean;
+/** Options of {@link Process.waitForState} and {@link Process.waitForOutput}. */
+export interface WaitForOptions {
+  /** Milliseconds until the wait fails with WAIT_FAILED. Default: no limit. */
+  readonly timeout?: number;
+  /** Abandons the wait: it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
 
-/** How much recent output each channel keeps for error reports. */
-const RECENT_BYTES = 8 * 1024;
+/** How many recent output lines an error report carries. */
+const REPORT_LINES = 20;
 
 /**
  * One supervised process: one `process_num` of a program.
  * @example
  * ```ts
  * const web = sup.getProcess('web');
- * web.on('PROCESS_STATE_RUNNING', (e) => console.log('web is up, pid', e.pid));
- * await web.stop();
+ * web?.on('PROCESS_STATE_RUNNING', (e) => console.log('web is up, pid', e.pid));
+ * await web?.stop();
  * ```
  */
-export class Process extends EventEmitter<SupervisorEventMap> {
+export class Process extends SafeEmitter<SupervisorEventMap> {
   /** The resolved configuration of this process. */
   readonly config: ProcessConfig;
   /** The group it belongs to. */
   readonly groupName: string;
-  readonly #host: ProcessHost;
+  readonly #ctx: ProcessContext;
   readonly #output: ProcessOutput;
+  readonly #watch = new OutputWatch();
+  readonly #waiters: Waiters;
   #snap: Snapshot = INITIAL_SNAPSHOT;
   #child: ChildHandle | null = null;
   #generation = 0;
-  #timers = new Map<TimerName, TimerHandle>();
-  #queue: Input[] = [];
+  readonly #timers = new Map<TimerName, TimerHandle | symbol>();
+  /** Inputs produced by the effects being carried out, handled before any request. */
+  #internal: Input[] = [];
+  /** Requests made while the machine was busy, in order. */
+  #mailbox: (() => void)[] = [];
   #busy = false;
-  #waiters = new Set<Waiter>();
+  #draining = false;
+  /** The command resolved for the start being dispatched, consumed by its spawn effect. */
+  #prepared: Prepared | null = null;
+  #disposed = false;
   #closing: Promise<void> = Promise.resolve();
   #faults: string[] = [];
   /** An event listener pool reading the protocol on stdout (the output is still logged). */
   #stdoutTap: ((chunk: Buffer) => void) | null = null;
   #probe: Probe | null = null;
-  /** The last bytes of output per channel, for error reports (a few chunks, bounded). */
-  #recent: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
-  #recentBytes: Record<'stdout' | 'stderr', number> = { stdout: 0, stderr: 0 };
-  /** Line watchers (waitForOutput); empty in the common case, so output does no per-line work. */
-  #lineWatchers = new Set<{
-    channel: 'stdout' | 'stderr' | 'both';
-    splitter: Record<'stdout' | 'stderr', LineSplitter>;
-  }>();
 
   /** @internal Created by the supervisor. */
-  constructor(config: ProcessConfig, host: ProcessHost) {
+  constructor(config: ProcessConfig, ctx: ProcessContext) {
     super();
     this.config = config;
     this.groupName = config.groupName;
-    this.#host = host;
+    this.#ctx = ctx;
+    this.#waiters = new Waiters(ctx.clock);
+    const settings = ctx.settings();
     this.#output = new ProcessOutput({
       config,
-      childlogdir: host.childlogdir,
-      identifier: host.identifier,
+      childlogdir: settings.childlogdir,
+      identifier: settings.identifier,
+      stripAnsi: settings.stripAnsi,
+      ...(ctx.syslog ? { syslog: ctx.syslog } : {}),
       pid: () => this.#snap.pid,
-      emit: (event) => host.deliver(event, this),
-      // ---- logs (issue 3) ----
+      emit: (event) => this._deliver(event),
       fault: (record) => this._logFault(record),
-      get stripAnsi() {
-        return host.stripAnsi ?? false;
-      },
-      ...(host.syslog ? { syslog: host.syslog } : {}),
-      note: (message) => host.log({ level: 'warn', message, time: host.clock.wall() }),
+      note: (message) => ctx.sink.log({ level: 'warn', message, time: ctx.clock.wall() }),
       pause: (channel) => this.#child?.pause?.(channel),
       resume: (channel) => this.#child?.resume?.(channel),
     });
@@ -183,7 +158,7 @@ export class Process extends EventEmitter<SupervisorEventMap> {
       group: this.groupName,
       start: Math.floor(s.laststartWall / 1000),
       stop: Math.floor(s.laststopWall / 1000),
-      now: Math.floor(this.#host.clock.wall() / 1000),
+      now: Math.floor(this.#ctx.clock.wall() / 1000),
       statename: s.state,
       spawnerr: s.spawnerr ?? '',
       exitstatus: s.exitstatus ?? 0,
@@ -201,29 +176,50 @@ export class Process extends EventEmitter<SupervisorEventMap> {
    * `wait` (the default) ABNORMAL_TERMINATION if it ends before RUNNING.
    */
   async start(options: WaitOptions = {}): Promise<true> {
-    return this._beginStart(options);
+    return new Promise<true | Promise<true>>((resolve, reject) =>
+      this._prepareStart((prepared) => {
+        try {
+          resolve(this._beginStart(prepared, options));
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
   }
 
   /**
-   * @internal The synchronous part of `start()`: immediate faults are thrown, a finished start returns
-   * true, and a start that must be waited for returns a promise (supervisord's deferred result).
+   * @internal Resolves the command for a start (once: the spawn uses the same answer), then calls `then`:
+   * at once when the resolver answers synchronously.
    */
-  _beginStart(options: WaitOptions = {}): true | Promise<true> {
-    this.#host.checkRunning();
-    this.#checkCommand();
-    if (RUNNING_STATES.has(this.state)) throw new ProcessStateError('ALREADY_STARTED', this.namespec);
-    if (this.state === 'UNKNOWN') {
-      throw new ProcessStateError('FAILED', `${this.namespec} is in an unknown process state`);
-    }
-    this.#dispatch({ type: 'start', ...this.#stamp() });
-    if (this.#snap.spawnerr) throw new SpawnError('SPAWN_ERROR', this.namespec);
-    if (options.wait === false || this.state === 'RUNNING') return true;
-    return this.#waitUntil<true>(() => {
+  _prepareStart(then: (prepared: Prepared) => void): void {
+    prepare(this.config, this.#ctx.resolveCommand, then);
+  }
+
+  /**
+   * @internal The synchronous part of a start, once its command is resolved: immediate faults are thrown, a
+   * finished start returns true, and a start that must be waited for returns a promise (supervisord's
+   * deferred result). Made while the machine is busy (from a listener), it is applied once the current input
+   * is handled.
+   */
+  _beginStart(prepared: Prepared, options: WaitOptions = {}): true | Promise<true> {
+    this.#checkPhase();
+    return this.#request(() => {
+      this.#checkPhase();
+      if ('error' in prepared) throw commandFault(prepared.error);
+      if (RUNNING_STATES.has(this.state)) throw new ProcessStateError('ALREADY_STARTED', this.namespec);
+      if (this.state === 'UNKNOWN') {
+        throw new ProcessStateError('FAILED', `${this.namespec} is in an unknown process state`);
+      }
+      this.#dispatchStart(prepared);
       if (this.#snap.spawnerr) throw new SpawnError('SPAWN_ERROR', this.namespec);
-      if (this.state === 'RUNNING') return true;
-      if (this.state !== 'STARTING') throw new ProcessStateError('ABNORMAL_TERMINATION', this.namespec);
-      return undefined;
-    }, options.signal);
+      if (options.wait === false || this.state === 'RUNNING') return true;
+      return this.#waitUntil<true>(() => {
+        if (this.#snap.spawnerr) throw new SpawnError('SPAWN_ERROR', this.namespec);
+        if (this.state === 'RUNNING') return true;
+        if (this.state !== 'STARTING') throw new ProcessStateError('ABNORMAL_TERMINATION', this.namespec);
+        return undefined;
+      }, options.signal);
+    });
   }
 
   /**
@@ -236,35 +232,45 @@ export class Process extends EventEmitter<SupervisorEventMap> {
 
   /** @internal The synchronous part of `stop()`, like {@link Process._beginStart}. */
   _beginStop(options: WaitOptions = {}): true | Promise<true> {
-    this.#host.checkRunning();
-    if (!RUNNING_STATES.has(this.state)) throw new ProcessStateError('NOT_RUNNING', this.namespec);
-    const error = this.#dispatch({ type: 'stop', ...this.#stamp() });
-    if (error) throw new ProcessStateError('FAILED', error);
-    if (options.wait === false || STOPPED_STATES.has(this.state)) return true;
-    return this.#waitUntil<true>(() => (STOPPED_STATES.has(this.state) ? true : undefined), options.signal);
+    this.#checkPhase();
+    return this.#request(() => {
+      if (!RUNNING_STATES.has(this.state)) throw new ProcessStateError('NOT_RUNNING', this.namespec);
+      const error = this.#dispatch({ type: 'stop', ...this.#stamp() });
+      if (error) throw new ProcessStateError('FAILED', error);
+      if (options.wait === false || STOPPED_STATES.has(this.state)) return true;
+      return this.#waitUntil<true>(() => (STOPPED_STATES.has(this.state) ? true : undefined), options.signal);
+    });
   }
 
   /**
    * Sends a signal to the process (never its group), as supervisord's `signalProcess`: NOT_RUNNING unless
-   * STARTING, RUNNING or STOPPING. The state does not change.
+   * STARTING, RUNNING or STOPPING. The state does not change. Asked from a listener while the machine is
+   * busy, it is sent once the current input is handled (a STARTING listener's signal reaches the child).
    */
-  signal(signal: number | string): void {
+  signal(signal: number | string): void | Promise<void> {
     let sig: number;
     try {
       sig = signalNumber(signal);
     } catch {
       throw new BadSignalError(signal);
     }
-    if (!['STARTING', 'RUNNING', 'STOPPING'].includes(this.state)) {
-      throw new ProcessStateError('NOT_RUNNING', this.namespec);
-    }
-    try {
-      this.#child?.kill(sig, false);
-    } catch (err) {
-      const message = (err as Error).message;
-      this.#dispatch({ type: 'signalFailed', message, ...this.#stamp() });
-      throw new ProcessStateError('FAILED', message, { cause: err });
-    }
+    return this._signal(sig);
+  }
+
+  /** @internal {@link Process.signal} with a signal number. */
+  _signal(sig: number): void | Promise<void> {
+    return this.#request(() => {
+      if (!['STARTING', 'RUNNING', 'STOPPING'].includes(this.state)) {
+        throw new ProcessStateError('NOT_RUNNING', this.namespec);
+      }
+      try {
+        this.#child?.kill(sig, false);
+      } catch (err) {
+        const message = (err as Error).message;
+        this.#dispatch({ type: 'signalFailed', message, ...this.#stamp() });
+        throw new ProcessStateError('FAILED', message, { cause: err });
+      }
+    });
   }
 
   /** Writes to the child's stdin (supervisord's `sendProcessStdin`). */
@@ -280,42 +286,13 @@ export class Process extends EventEmitter<SupervisorEventMap> {
   }
 
   /**
-   * @internal An event listener pool reads its listeners' stdout (the protocol channel) through this, after
-   * the chunk is logged. null removes the tap.
-   */
-  _tapStdout(fn: ((chunk: Buffer) => void) | null): void {
-    this.#stdoutTap = fn;
-  }
-
-  /** @internal Autostart at supervisor start or group add: only a process that never started. */
-  _autostart(): void {
-    if (this.config.autostart && this.#snap.laststart === 0 && this.state === 'STOPPED') {
-      this.#dispatch({ type: 'start', ...this.#stamp() });
-    }
-  }
-
-  /** @internal supervisord's `stop_all` for one process during shutdown. */
-  _stopForShutdown(): void {
-    if (this.state === 'RUNNING' || this.state === 'STARTING')
-      this.#dispatch({ type: 'stop', ...this.#stamp() });
-    else if (this.state === 'BACKOFF') this.#dispatch({ type: 'giveUp', ...this.#stamp() });
-  }
-
-  /** @internal Resolves once the process is in a stopped state and its logs are flushed. */
-  async _settled(): Promise<void> {
-    if (!STOPPED_STATES.has(this.state)) {
-      await this.#waitUntil(() => (STOPPED_STATES.has(this.state) ? true : undefined));
-    }
-    await this.#closing;
-  }
-
-  /**
    * Resolves when the state satisfies `want` (a state name, a list of them, or a predicate); at once if it
-   * already does. Rejects on timeout (ms) or abort, and always removes its listener.
+   * already does. Rejects with WAIT_FAILED on timeout (ms), when the process's group is removed or the
+   * supervisor shuts down; with the signal's reason on abort. Always removes its listener.
    */
   waitForState(
     want: ProcessStateName | readonly ProcessStateName[] | ((process: Process) => boolean),
-    options: { timeout?: number; signal?: AbortSignal } = {},
+    options: WaitForOptions = {},
   ): Promise<Process> {
     const test =
       typeof want === 'function'
@@ -323,112 +300,44 @@ export class Process extends EventEmitter<SupervisorEventMap> {
         : typeof want === 'string'
           ? (p: Process) => p.state === want
           : (p: Process) => want.includes(p.state);
-    return this.#withTimeout(
-      (signal) => this.#waitUntil(() => (test(this) ? this : undefined), signal),
-      options,
-      () => `${this.namespec} did not reach the wanted state (now ${this.state})`,
-    );
+    return this.#waiters.wait({
+      check: () => (test(this) ? this : undefined),
+      ...options,
+      onTimeout: () => this.#timeoutError(`${this.namespec} did not reach the wanted state`, options),
+    });
   }
 
   /**
-   * Resolves with the first line of output (after this call) that matches `pattern`. Rejects on timeout
-   * (ms) or abort, and stops watching whatever happens.
+   * Resolves with the first line of output (after this call) that matches `pattern`. Rejects as
+   * {@link Process.waitForState} does, and stops watching whatever happens.
    */
   waitForOutput(
     pattern: RegExp | string,
-    options: { channel?: 'stdout' | 'stderr' | 'both'; timeout?: number; signal?: AbortSignal } = {},
+    options: WaitForOptions & { channel?: 'stdout' | 'stderr' | 'both' } = {},
   ): Promise<string> {
     const re =
       typeof pattern === 'string' ? null : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
-    const matches = (line: string) => (re ? re.test(line) : line.includes(pattern as string));
-    return this.#withTimeout(
-      (signal) =>
-        new Promise<string>((resolve, reject) => {
-          const watcher = {
-            channel: options.channel ?? 'both',
-            splitter: {
-              stdout: new LineSplitter((l) => found(l)),
-              stderr: new LineSplitter((l) => found(l)),
-            },
-          };
-          const cleanup = () => {
-            this.#lineWatchers.delete(watcher);
-            signal.removeEventListener('abort', onAbort);
-          };
-          const found = (line: string) => {
-            if (!matches(line)) return;
-            cleanup();
-            resolve(line);
-          };
-          const onAbort = () => {
-            cleanup();
-            reject(signal.reason);
-          };
-          if (signal.aborted) return reject(signal.reason);
-          signal.addEventListener('abort', onAbort, { once: true });
-          this.#lineWatchers.add(watcher);
-        }),
-      options,
-      () => `no output line of ${this.namespec} matched ${String(pattern)}`,
-    );
+    let matched: string | undefined;
+    const unwatch = this.#watch.watch(options.channel ?? 'both', (line) => {
+      if (matched === undefined && (re ? re.test(line) : line.includes(pattern as string))) {
+        matched = line;
+        this.#waiters.notify();
+      }
+    });
+    return this.#waiters.wait({
+      check: () => matched,
+      timeout: options.timeout,
+      signal: options.signal,
+      onSettle: unwatch,
+      onTimeout: () =>
+        this.#timeoutError(`no output line of ${this.namespec} matched ${String(pattern)}`, options),
+    });
   }
 
   /** The last lines of output the process wrote (both channels, up to `count`), for error reports. */
-  recentOutput(count = 20): string[] {
-    const text = (ch: 'stdout' | 'stderr') => Buffer.concat(this.#recent[ch]).toString('utf8');
-    const lines = [...text('stdout').split('\n'), ...text('stderr').split('\n')].filter((l) => l !== '');
-    return lines.slice(-count);
+  recentOutput(count = REPORT_LINES): string[] {
+    return this.#watch.recentOutput(count);
   }
-
-  #remember(channel: 'stdout' | 'stderr', chunk: Buffer): void {
-    const list = this.#recent[channel];
-    list.push(chunk);
-    this.#recentBytes[channel] += chunk.length;
-    while (list.length > 1 && this.#recentBytes[channel] - list[0]!.length >= RECENT_BYTES) {
-      this.#recentBytes[channel] -= list.shift()!.length;
-    }
-  }
-
-  /** Runs `work` with a signal that aborts on the caller's signal or after `timeout` ms. */
-  async #withTimeout<T>(
-    work: (signal: AbortSignal) => Promise<T>,
-    options: { timeout?: number; signal?: AbortSignal },
-    describeTimeout: () => string,
-  ): Promise<T> {
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) controller.abort(options.signal.reason);
-    let timer: TimerHandle | undefined;
-    if (options.timeout !== undefined) {
-      timer = this.#host.clock.setTimer(options.timeout, () =>
-        controller.abort(new WaitTimeoutError(describeTimeout(), this.info(), this.recentOutput())),
-      );
-    }
-    try {
-      return await work(controller.signal);
-    } finally {
-      if (timer !== undefined) this.#host.clock.clearTimer(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  /**
-   * For the supervisor: cancels timers and the readiness probe, closes the logs and removes every listener,
-   * when the group is removed or at shutdown.
-   * @internal
-   */
-  async _dispose(nocleanup: boolean): Promise<void> {
-    for (const name of [...this.#timers.keys()]) this.#cancel(name);
-    this.#probe?.stop();
-    this.#probe = null;
-    await this.#closing;
-    await this.#output.dispose(nocleanup);
-    this.#waiters.clear();
-    this.removeAllListeners();
-  }
-
-  // ---- logs (issue 3) ----
 
   /**
    * Follows the process's output on `channel` line by line from now on, like `supervisorctl tail -f`
@@ -449,44 +358,145 @@ export class Process extends EventEmitter<SupervisorEventMap> {
     return this.#output.lines(channel, options);
   }
 
+  // ---- for the supervisor, the group and the listener pools ------------------------------------------
+
   /** @internal The log files, for the supervisor's read/tail/clear methods. */
   get _output(): ProcessOutput {
     return this.#output;
+  }
+
+  /** @internal An event listener pool reads its listeners' stdout through this; null removes the tap. */
+  _tapStdout(fn: ((chunk: Buffer) => void) | null): void {
+    this.#stdoutTap = fn;
+  }
+
+  /**
+   * @internal Autostart at supervisor start, group add, or once its dependencies are met: only a process that
+   * never started. With `prepared`, the start is made now; without, once the command is resolved.
+   */
+  _autostart(prepared?: Prepared): void {
+    const eligible = () =>
+      this.config.autostart &&
+      this.#snap.laststart === 0 &&
+      this.state === 'STOPPED' &&
+      !this.#disposed &&
+      this.#ctx.phase() === 'running';
+    if (!eligible()) return;
+    if (prepared) {
+      this.#request(() => eligible() && this.#dispatchStart(prepared));
+      return;
+    }
+    this._prepareStart((p) => {
+      if (eligible()) this.#request(() => eligible() && this.#dispatchStart(p));
+    });
+  }
+
+  /** @internal supervisord's `stop_all` for one process during shutdown. */
+  _stopForShutdown(): void {
+    this.#request(() => {
+      if (this.state === 'RUNNING' || this.state === 'STARTING')
+        this.#dispatch({ type: 'stop', ...this.#stamp() });
+      else if (this.state === 'BACKOFF') this.#dispatch({ type: 'giveUp', ...this.#stamp() });
+    });
+  }
+
+  /** @internal Resolves once the process is in a stopped state and its logs are flushed. */
+  async _settled(): Promise<void> {
+    if (!STOPPED_STATES.has(this.state)) {
+      await this.#waitUntil(() => (STOPPED_STATES.has(this.state) ? true : undefined));
+    }
+    await this.#closing;
+  }
+
+  /**
+   * @internal The group is removed or the supervisor has shut down: cancels timers, queued starts and the
+   * probe, rejects every pending wait with `reason`, closes the logs and removes every listener.
+   */
+  async _dispose(nocleanup: boolean, reason: () => SupervisorError): Promise<void> {
+    this.#disposed = true;
+    for (const name of [...this.#timers.keys()]) this.#cancel(name);
+    this.#ctx.deferrer.cancel(this);
+    this.#mailbox = [];
+    this.#probe?.stop();
+    this.#probe = null;
+    this.#waiters.close(reason);
+    await this.#closing;
+    await this.#output.dispose(nocleanup);
+    this.removeAllListeners();
+  }
+
+  /** @internal Emits an event of this process on it, then hands it to the supervisor. */
+  _deliver(event: ProcessStateEvent | Parameters<ProcessOutputEmit>[0]): void {
+    this._emitEvent(event);
+    this.#ctx.sink.event(event, this.groupName);
   }
 
   /** @internal A log could not be written: a note in `faults` and the supervisor's `'logError'`. */
   _logFault(record: LogErrorRecord): void {
     const what = record.kind === 'syslog' ? 'syslog' : 'log';
     this.#fault(new Error(`${record.channel} ${what} ${record.target}: ${record.error.message}`));
-    this.#host.logError?.(record);
+    this.#ctx.sink.logError(record);
   }
 
-  // ---- internals --------------------------------------------------------------------------------------
+  // ---- the machine --------------------------------------------------------------------------------------
 
   #stamp(): { now: number; wall: number } {
-    return { now: this.#host.clock.now(), wall: this.#host.clock.wall() };
+    return { now: this.#ctx.clock.now(), wall: this.#ctx.clock.wall() };
   }
 
-  #checkCommand(): void {
+  #checkPhase(): void {
+    const phase = this.#ctx.phase();
+    if (phase === 'stopping' || phase === 'stopped') throw new ShutdownStateError();
+  }
+
+  /**
+   * Runs a request now, or, while the machine is busy, after the current input and the requests made before
+   * it; the caller then gets a promise of the outcome.
+   */
+  #request<T>(run: () => T): T | Promise<Awaited<T>> {
+    if (!this.#busy && this.#mailbox.length === 0) return run();
+    return new Promise<Awaited<T>>((resolve, reject) => {
+      this.#mailbox.push(() => {
+        try {
+          resolve(run() as Awaited<T>);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  #dispatchStart(prepared: Prepared): void {
+    this.#prepared = prepared;
     try {
-      resolveCommand(this.config.command, this.#pathEnv());
-    } catch (err) {
-      if (err instanceof CommandError) {
-        throw new SpawnError(err.kind === 'NotFound' ? 'NO_FILE' : 'NOT_EXECUTABLE', err.message, {
-          cause: err,
-        });
-      }
-      throw err;
+      this.#dispatch({ type: 'start', ...this.#stamp() });
+    } finally {
+      this.#prepared = null;
     }
   }
 
-  #pathEnv(): string | undefined {
-    return this.config.environment.PATH ?? process.env.PATH;
+  /** Feeds an input to the machine; returns its refusal message. While busy, it is handled next. */
+  #dispatch(input: Input): string | undefined {
+    if (this.#disposed) return undefined;
+    if (this.#busy) {
+      this.#internal.push(input);
+      return undefined;
+    }
+    this.#busy = true;
+    let error: string | undefined;
+    try {
+      error = this.#step(input);
+      for (let next = this.#internal.shift(); next; next = this.#internal.shift()) this.#step(next);
+    } finally {
+      this.#busy = false;
+    }
+    this.#drainMailbox();
+    return error;
   }
 
-  #ctx(): TransitionContext {
+  #step(input: Input): string | undefined {
     const c = this.config;
-    return {
+    const result = transition(this.#snap, input, {
       name: this.name,
       startsecs: c.startsecs,
       startretries: c.startretries,
@@ -496,46 +506,37 @@ export class Process extends EventEmitter<SupervisorEventMap> {
       stopwaitsecs: c.stopwaitsecs,
       stopasgroup: c.stopasgroup,
       killasgroup: c.killasgroup,
-      supervisorRunning: this.#host.supervisorRunning(),
+      supervisorRunning: this.#ctx.phase() === 'running',
       signalName,
       readiness: c.readiness ? { timeout: c.readiness.timeout, startsecs: c.readiness.startsecs } : null,
-    };
+    });
+    this.#snap = result.snapshot;
+    for (const effect of result.effects) this.#run(effect);
+    this.#snap = result.snapshot;
+    this.#waiters.notify();
+    return result.error;
   }
 
-  /**
-   * Feeds an input to the machine. Returns the refusal message of this input when it was handled at once;
-   * inputs arriving while another is handled are queued and handled in order right after.
-   */
-  #dispatch(input: Input): string | undefined {
-    this.#queue.push(input);
-    if (this.#busy) return undefined;
-    this.#busy = true;
-    let first: string | undefined;
-    let isFirst = true;
+  #drainMailbox(): void {
+    if (this.#draining) return;
+    this.#draining = true;
     try {
-      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
-        const result = transition(this.#snap, next, this.#ctx());
-        this.#snap = result.snapshot;
-        for (const effect of result.effects) this.#run(effect);
-        this.#snap = result.snapshot;
-        if (isFirst) first = result.error;
-        isFirst = false;
-        this.#notify();
-      }
+      for (let job = this.#mailbox.shift(); job && !this.#busy; job = this.#mailbox.shift()) job();
     } finally {
-      this.#busy = false;
+      this.#draining = false;
     }
-    return first;
   }
 
   #run(effect: Effect): void {
+    // Removed (from a listener of the change being carried out): only clean-up effects still run.
+    if (this.#disposed && effect.type !== 'cancel' && effect.type !== 'unprobe') return;
     switch (effect.type) {
       case 'emit': {
         // supervisord commits each change before its event: a listener reads the state of this change,
         // even when one input makes two (BACKOFF then FATAL).
         this.#snap = effect.snapshot;
         const c = effect.change;
-        this.#host.deliver(
+        this._deliver(
           new ProcessStateEvent({
             state: c.to,
             processName: this.name,
@@ -545,7 +546,6 @@ export class Process extends EventEmitter<SupervisorEventMap> {
             expected: c.expected,
             pid: c.pid,
           }),
-          this,
         );
         break;
       }
@@ -556,71 +556,97 @@ export class Process extends EventEmitter<SupervisorEventMap> {
         try {
           this.#child?.kill(effect.signal, effect.group);
         } catch (err) {
-          this.#queue.push({ type: 'signalFailed', message: (err as Error).message, ...this.#stamp() });
+          this.#internal.push({ type: 'signalFailed', message: (err as Error).message, ...this.#stamp() });
         }
         break;
-      case 'schedule': {
-        this.#cancel(effect.timer);
-        const timer = effect.timer;
-        this.#timers.set(
-          timer,
-          this.#host.clock.setTimer(effect.ms, () => {
-            this.#timers.delete(timer);
-            this.#dispatch({ type: 'timer', timer, ...this.#stamp() });
-          }),
-        );
+      case 'schedule':
+        this.#schedule(effect.timer, effect.ms);
         break;
-      }
       case 'cancel':
         this.#cancel(effect.timer);
         break;
       case 'log':
-        this.#host.log({ ...effect.line, time: this.#host.clock.wall() });
+        this.#ctx.sink.log({ ...effect.line, time: this.#ctx.clock.wall() });
         break;
       case 'probe':
-        this.#probe?.stop();
-        if (this.config.readiness) {
-          const generation = this.#generation;
-          this.#probe = startProbe(this.config.readiness, {
-            clock: this.#host.clock,
-            name: this.name,
-            pid: this.#snap.pid,
-            onReady: () => {
-              if (generation === this.#generation) this.#dispatch({ type: 'ready', ...this.#stamp() });
-            },
-          });
-        }
+        this.#startProbe();
         break;
       case 'unprobe':
         this.#probe?.stop();
         this.#probe = null;
         break;
       case 'enqueue':
-        // supervisord restarts on its next loop iteration; we do it on a later turn, paced (src/pacer.ts).
-        this.#host.defer(() => {
-          if (this.#host.supervisorRunning()) this.#dispatch({ type: 'start', ...this.#stamp() });
-        });
+        // supervisord restarts on its next loop iteration; we do it on a later turn, paced.
+        this.#ctx.deferrer.defer(this, () =>
+          this._prepareStart((prepared) => {
+            if (this.#ctx.phase() === 'running') this.#request(() => this.#dispatchStart(prepared));
+          }),
+        );
         break;
     }
   }
 
-  #cancel(timer: TimerName): void {
-    const handle = this.#timers.get(timer);
-    if (handle !== undefined) {
-      this.#host.clock.clearTimer(handle);
-      this.#timers.delete(timer);
+  #schedule(timer: TimerName, ms: number): void {
+    this.#cancel(timer);
+    const fire = () => this.#dispatch({ type: 'timer', timer, ...this.#stamp() });
+    if (timer !== 'backoff') {
+      this.#timers.set(
+        timer,
+        this.#ctx.clock.setTimer(ms, () => {
+          this.#timers.delete(timer);
+          fire();
+        }),
+      );
+      return;
     }
+    // A backoff retry is a start: its command is resolved when the delay is over, and the retry goes ahead
+    // only if nothing cancelled it meanwhile.
+    const handle = this.#ctx.clock.setTimer(ms, () => {
+      const token = Symbol('preparing');
+      this.#timers.set(timer, token);
+      this._prepareStart((prepared) => {
+        if (this.#timers.get(timer) !== token) return;
+        this.#timers.delete(timer);
+        this.#request(() => {
+          this.#prepared = prepared;
+          try {
+            fire();
+          } finally {
+            this.#prepared = null;
+          }
+        });
+      });
+    });
+    this.#timers.set(timer, handle);
   }
 
-  /** supervisord's `spawn()` after the STARTING change: resolve, open logs, create the child. */
+  #cancel(timer: TimerName): void {
+    const handle = this.#timers.get(timer);
+    if (handle === undefined) return;
+    if (typeof handle !== 'symbol') this.#ctx.clock.clearTimer(handle);
+    this.#timers.delete(timer);
+  }
+
+  #startProbe(): void {
+    this.#probe?.stop();
+    if (!this.config.readiness) return;
+    const generation = this.#generation;
+    this.#probe = startProbe(this.config.readiness, {
+      clock: this.#ctx.clock,
+      name: this.name,
+      pid: this.#snap.pid,
+      onReady: () => {
+        if (generation === this.#generation) this.#dispatch({ type: 'ready', ...this.#stamp() });
+      },
+    });
+  }
+
+  /** supervisord's `spawn()` after the STARTING change: open logs, create the child. */
   #spawn(): void {
-    const config = this.config;
-    let file: string;
-    let argv: readonly string[];
-    try {
-      ({ file, argv } = resolveCommand(config.command, this.#pathEnv()));
-    } catch (err) {
-      this.#queue.push({ type: 'spawnFailed', message: (err as Error).message, ...this.#stamp() });
+    const prepared = this.#prepared;
+    if (!prepared || 'error' in prepared) {
+      const message = prepared && 'error' in prepared ? prepared.error.message : 'command was not resolved';
+      this.#internal.push({ type: 'spawnFailed', message, ...this.#stamp() });
       return;
     }
     try {
@@ -631,30 +657,10 @@ export class Process extends EventEmitter<SupervisorEventMap> {
         code === 'EMFILE'
           ? `too many open files to spawn '${this.name}'`
           : `unknown error making dispatchers for '${this.name}': ${code}`;
-      this.#queue.push({ type: 'spawnFailed', message, ...this.#stamp() });
+      this.#internal.push({ type: 'spawnFailed', message, ...this.#stamp() });
       return;
     }
-    let uid: number | null = null;
-    let gid: number | null = null;
-    let childFailure: string | undefined;
-    if (config.user !== null) {
-      const ids = lookupUser(config.user);
-      const myUid = process.getuid?.() ?? 0;
-      if (!ids) childFailure = `couldn't setuid to ${config.user}: Invalid user name ${config.user}`;
-      else if (ids.uid !== myUid) {
-        if (myUid !== 0) childFailure = `couldn't setuid to ${ids.uid}: Can't drop privilege as nonroot user`;
-        else ({ uid, gid } = ids);
-      }
-    }
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-    env.SUPERVISOR_ENABLED = '1';
-    const serverurl = config.serverurl ?? this.#host.serverurl;
-    if (serverurl) env.SUPERVISOR_SERVER_URL = serverurl;
-    env.SUPERVISOR_PROCESS_NAME = this.name;
-    env.SUPERVISOR_GROUP_NAME = this.groupName;
-    Object.assign(env, config.environment);
-
+    const settings = this.#ctx.settings();
     const generation = ++this.#generation;
     const current = () => generation === this.#generation;
     const observer: ChildObserver = {
@@ -668,12 +674,8 @@ export class Process extends EventEmitter<SupervisorEventMap> {
       },
       output: (channel, chunk) => {
         if (!current()) return;
-        this.#remember(channel, chunk);
+        this.#watch.feed(channel, chunk);
         this.#probe?.feed(channel, chunk);
-        if (this.#lineWatchers.size > 0) {
-          for (const w of this.#lineWatchers)
-            if (w.channel === 'both' || w.channel === channel) w.splitter[channel].feed(chunk);
-        }
         this.#output.write(channel, chunk);
         if (channel === 'stdout') this.#stdoutTap?.(chunk);
       },
@@ -685,23 +687,9 @@ export class Process extends EventEmitter<SupervisorEventMap> {
       },
     };
     try {
-      this.#child = this.#host.spawner.spawn(
-        {
-          name: this.name,
-          file,
-          argv,
-          cwd: config.directory,
-          env,
-          uid,
-          gid,
-          umask: config.umask,
-          redirectStderr: config.redirectStderr,
-          ...(childFailure !== undefined ? { childFailure } : {}),
-        },
-        observer,
-      );
+      this.#child = this.#ctx.spawner.spawn(spawnRequest(this.config, prepared.ok, settings), observer);
     } catch (err) {
-      this.#queue.push({
+      this.#internal.push({
         type: 'spawnFailed',
         message: `unknown error during fork for '${this.name}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
         ...this.#stamp(),
@@ -713,39 +701,21 @@ export class Process extends EventEmitter<SupervisorEventMap> {
     const message = `${this.name}: ${error.message}`;
     this.#faults.push(message);
     if (this.#faults.length > 20) this.#faults.shift();
-    this.#host.log({ level: 'error', message, time: this.#host.clock.wall() });
+    this.#ctx.sink.log({ level: 'error', message, time: this.#ctx.clock.wall() });
   }
 
-  #notify(): void {
-    if (this.#waiters.size === 0) return;
-    for (const w of [...this.#waiters]) if (w()) this.#waiters.delete(w);
+  #timeoutError(what: string, options: WaitForOptions): WaitTimeoutError {
+    return new WaitTimeoutError(
+      `${what} within ${options.timeout} ms: it is ${this.state}`,
+      this.info(),
+      this.recentOutput(),
+    );
   }
 
   /** Resolves with the first non-undefined value of `check` (evaluated now and after every input). */
   #waitUntil<T>(check: () => T | undefined, signal?: AbortSignal): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => {
-        this.#waiters.delete(waiter);
-        reject(signal?.reason ?? new Error('aborted'));
-      };
-      const waiter: Waiter = () => {
-        let value: T | undefined;
-        try {
-          value = check();
-        } catch (err) {
-          signal?.removeEventListener('abort', onAbort);
-          reject(err);
-          return true;
-        }
-        if (value === undefined) return false;
-        signal?.removeEventListener('abort', onAbort);
-        resolve(value);
-        return true;
-      };
-      if (signal?.aborted) return reject(signal.reason);
-      if (waiter()) return;
-      this.#waiters.add(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.#waiters.wait({ check, signal });
   }
 }
+
+type ProcessOutputEmit = ConstructorParameters<typeof ProcessOutput>[0]['emit'];

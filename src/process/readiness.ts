@@ -7,9 +7,9 @@
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { connect } from 'node:net';
-import type { Clock, TimerHandle } from './clock.js';
-import type { ReadinessConfig } from './config/types.js';
-import { LineSplitter } from './line-splitter.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { ReadinessConfig } from '../config/types.js';
+import { LineSplitter } from '../logging/lines.js';
 
 /** A running probe. */
 export interface Probe {
@@ -55,9 +55,9 @@ function patternProbe(pattern: RegExp, channel: 'stdout' | 'stderr' | 'both', ct
     feed(ch, chunk) {
       if (done || (channel !== 'both' && channel !== ch)) return;
       const splitter = splitters[ch];
-      splitter.feed(chunk);
+      splitter.push(chunk);
       // A prompt without a newline ("ready> ") counts too.
-      if (!done && splitter.partial) check(splitter.partial);
+      if (!done && splitter.partialBytes > 0) check(splitter.partialText());
     },
     stop() {
       done = true;

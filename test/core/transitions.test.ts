@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   INITIAL_SNAPSHOT,
-  PROCESS_STATE_NAMES,
-  TRANSITIONS,
-  transition,
   type Effect,
   type Input,
-  type ProcessStateName,
   type Snapshot,
   type TransitionContext,
-} from '../../src/index.js';
+} from '../../src/core/machine.js';
+import { PROCESS_STATE_NAMES, type ProcessStateName } from '../../src/core/states.js';
+import { TRANSITIONS, transition } from '../../src/core/transitions.js';
 
 const ctx: TransitionContext = {
   name: 'p',

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, Supervisor, type SupervisorConfig, type SupervisorEvent } from '../../src/index.js';
 import { FakeSpawner } from '../helpers/fake-spawner.js';
-import { Pacer, STARTS_PER_TURN } from '../../src/pacer.js';
+import { Pacer, STARTS_PER_TURN } from '../../src/supervisor/pacer.js';
 
 // The simulated tier: real Supervisor/Process code, a ManualClock and a fake spawner, so timing rules
 // (startsecs, backoff, stopwaitsecs) are checked exactly and without waiting.
@@ -194,7 +194,7 @@ describe('pacing automatic starts', () => {
     };
     const pacer = new Pacer(clock);
     const ran: number[] = [];
-    for (let i = 0; i < 20; i++) pacer.defer(() => ran.push(i));
+    for (let i = 0; i < 20; i++) pacer.defer({}, () => ran.push(i));
     const perTurn: number[] = [];
     while (turns.length > 0) {
       const n = ran.length;

@@ -1,0 +1,82 @@
+/**
+ * Autostart gating for `dependsOn` (procvisor): an autostart process whose dependencies are not met waits
+ * here, and starts when they are.
+ * @module
+ */
+import { conditionMet, hasGivenUp } from '../core/rules.js';
+import type { Process } from '../process/process.js';
+import type { Prepared } from '../process/spawn-request.js';
+
+/** The processes waiting for their dependencies, and the index of processes by program. */
+export class DependencyGate {
+  readonly #processes: () => readonly Process[];
+  readonly #pending = new Set<Process>();
+  #byProgram: Map<string, Process[]> | null = null;
+
+  /** @param processes - every active process */
+  constructor(processes: () => readonly Process[]) {
+    this.#processes = processes;
+  }
+
+  /** The processes waiting for a dependency. */
+  get pending(): ReadonlySet<Process> {
+    return this.#pending;
+  }
+
+  /** The active processes changed (a group was added or removed). */
+  invalidate(removed: readonly Process[] = []): void {
+    this.#byProgram = null;
+    for (const p of removed) this.#pending.delete(p);
+  }
+
+  /** Nothing waits any more (shutdown). */
+  clear(): void {
+    this.#pending.clear();
+  }
+
+  /** Autostart, unless the process's dependencies are not met yet: then it waits. */
+  autostart(p: Process, prepared?: Prepared): void {
+    if (!p.config.autostart) return;
+    if (this.met(p)) p._autostart(prepared);
+    else this.#pending.add(p);
+  }
+
+  /** After a state change: start the waiting processes whose dependencies are now met. */
+  release(): void {
+    if (this.#pending.size === 0) return;
+    for (const p of [...this.#pending]) {
+      if (!this.met(p)) continue;
+      this.#pending.delete(p);
+      if (p.state === 'STOPPED' && p.snapshot.laststart === 0) p._autostart();
+    }
+  }
+
+  /** Every dependency of `p` is met. */
+  met(p: Process): boolean {
+    return Object.entries(p.config.dependsOn).every(([program, condition]) =>
+      this.#of(program).every((d) => conditionMet(d, condition)),
+    );
+  }
+
+  /** A dependency of `p` that can no longer be met: its program has settled in a state that does not satisfy it. */
+  blockedBy(p: Process): Process | undefined {
+    for (const [program, condition] of Object.entries(p.config.dependsOn)) {
+      const failed = this.#of(program).find((d) => !conditionMet(d, condition) && hasGivenUp(d));
+      if (failed) return failed;
+    }
+    return undefined;
+  }
+
+  /** The active processes of a program (a program can sit in several groups), indexed when first needed. */
+  #of(program: string): readonly Process[] {
+    if (!this.#byProgram) {
+      this.#byProgram = new Map();
+      for (const p of this.#processes()) {
+        const list = this.#byProgram.get(p.config.programName);
+        if (list) list.push(p);
+        else this.#byProgram.set(p.config.programName, [p]);
+      }
+    }
+    return this.#byProgram.get(program) ?? [];
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The log methods of the control API (`rpcinterface.py readProcessStdoutLog`, `tailProcessStdoutLog`,
+ * `clearProcessLogs` and their aliases), on the base class of {@link Supervisor}.
+ * @module
+ */
+import { Faults, SupervisorError } from '../errors.js';
+import { SafeEmitter, type SupervisorEventMap } from '../events/emitter.js';
+import type { ProcessResult } from '../group/results.js';
+import type { TailResult } from '../logging/read.js';
+import type { Process } from '../process/process.js';
+
+/** The log methods of {@link Supervisor}. */
+export abstract class LogApi extends SafeEmitter<SupervisorEventMap> {
+  /** @internal The process `name` names; SHUTDOWN_STATE, BAD_NAME. */
+  abstract _process(name: string): Process;
+  /** @internal Every active process by priority; SHUTDOWN_STATE. */
+  abstract _allByPriority(): Process[];
+
+  /**
+   * supervisord's `readProcessStdoutLog(name, offset, length)`: `length` bytes of the stdout log from
+   * `offset`; length 0 reads to the end; a negative offset (with length 0) reads the last `-offset` bytes.
+   * Faults: BAD_NAME, NO_FILE (no log file, or it does not exist), BAD_ARGUMENTS (negative length, or a
+   * negative offset with a length), FAILED (I/O error). Bytes that are not UTF-8 become U+FFFD.
+   */
+  async readProcessStdoutLog(name: string, offset: number, length: number): Promise<string> {
+    return this._process(name)._output.read('stdout', offset, length);
+  }
+
+  /** supervisord's `readProcessLog`: an alias of {@link LogApi.readProcessStdoutLog}. */
+  async readProcessLog(name: string, offset: number, length: number): Promise<string> {
+    return this.readProcessStdoutLog(name, offset, length);
+  }
+
+  /** supervisord's `readProcessStderrLog`: as {@link LogApi.readProcessStdoutLog}, for stderr. */
+  async readProcessStderrLog(name: string, offset: number, length: number): Promise<string> {
+    return this._process(name)._output.read('stderr', offset, length);
+  }
+
+  /**
+   * supervisord's `tailProcessStdoutLog(name, offset, length)`: up to `length` bytes from `offset`; when
+   * more than `length` bytes follow `offset`, the last `length` bytes and `overflow` true. The returned
+   * offset is the log's size: pass it back to get what comes next. `['', 0, false]` without a log file.
+   * @example
+   * ```ts
+   * let [text, offset] = await sup.tailProcessStdoutLog('web', 0, 1600);
+   * // later
+   * [text, offset] = await sup.tailProcessStdoutLog('web', offset, 1600);
+   * ```
+   */
+  async tailProcessStdoutLog(name: string, offset: number, length: number): Promise<TailResult> {
+    return this._process(name)._output.tail('stdout', offset, length);
+  }
+
+  /** supervisord's `tailProcessLog`: an alias of {@link LogApi.tailProcessStdoutLog}. */
+  async tailProcessLog(name: string, offset: number, length: number): Promise<TailResult> {
+    return this.tailProcessStdoutLog(name, offset, length);
+  }
+
+  /** supervisord's `tailProcessStderrLog`: as {@link LogApi.tailProcessStdoutLog}, for stderr. */
+  async tailProcessStderrLog(name: string, offset: number, length: number): Promise<TailResult> {
+    return this._process(name)._output.tail('stderr', offset, length);
+  }
+
+  /**
+   * supervisord's `clearProcessLogs`: deletes the process's current stdout and stderr log files (not the
+   * rotated backups) and starts new empty ones; forgets captured text. BAD_NAME, FAILED.
+   */
+  async clearProcessLogs(name: string): Promise<true> {
+    await this._process(name)._output.clear(name);
+    return true;
+  }
+
+  /** supervisord's `clearProcessLog`: an alias of {@link LogApi.clearProcessLogs}. */
+  async clearProcessLog(name: string): Promise<true> {
+    return this.clearProcessLogs(name);
+  }
+
+  /** supervisord's `clearAllProcessLogs`: every process, by priority; one result struct each. */
+  async clearAllProcessLogs(): Promise<ProcessResult[]> {
+    const results: ProcessResult[] = [];
+    for (const p of this._allByPriority()) {
+      try {
+        await p._output.clear(p.namespec);
+        results.push({ name: p.name, group: p.groupName, status: Faults.SUCCESS, description: 'OK' });
+      } catch (err) {
+        if (!(err instanceof SupervisorError)) throw err;
+        results.push({ name: p.name, group: p.groupName, status: err.faultCode, description: err.message });
+      }
+    }
+    return results;
+  }
+}
