@@ -6,7 +6,7 @@ export { Supervisor } from './supervisor/supervisor.js';
 export type { ProcessResult, ConfigInfo, SupervisorOptions, UpdateResult } from './supervisor/supervisor.js';
 export { ProgramGroup } from './group/program-group.js';
 export { Process } from './process/process.js';
-export type { WaitOptions, WaitForOptions } from './process/process.js';
+export type { WaitOptions, WaitForOptions } from './process/options.js';
 export {
   ProcessStates,
   SupervisorStates,

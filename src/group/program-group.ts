@@ -6,9 +6,7 @@
 import type { GroupConfig } from '../config/types.js';
 import type { ProcessInfo } from '../core/info.js';
 import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from '../core/states.js';
-import { BadSignalError } from '../errors.js';
 import { SafeEmitter, type SupervisorEventMap } from '../events/emitter.js';
-import { signalNumber } from '../config/datatypes.js';
 import type { Process } from '../process/process.js';
 import { allResults, startAll, type ProcessResult } from './results.js';
 
@@ -89,17 +87,8 @@ export class ProgramGroup extends SafeEmitter<SupervisorEventMap> {
     // supervisord checks the signal for each process: a bad one is a BAD_SIGNAL result for each.
     return allResults(
       this.byPriority().filter((p) => SIGNALLABLE_STATES.has(p.state)),
-      (p) => signalled(p._signal(parseSignal(signal))),
+      (p) => signalled(p.signal(signal)),
     );
-  }
-}
-
-/** A signal by name or number, or BAD_SIGNAL. */
-export function parseSignal(signal: string | number): number {
-  try {
-    return signalNumber(signal);
-  } catch {
-    throw new BadSignalError(signal);
   }
 }
 

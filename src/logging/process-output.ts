@@ -319,6 +319,9 @@ export class ProcessOutput {
 
   /** Follows `channel` line by line from now on; see {@link LinesOptions}. */
   lines(channel: Channel, options: LinesOptions = {}): LineFollower {
+    if (channel !== 'stdout' && channel !== 'stderr') {
+      throw new TypeError(`channel must be 'stdout' or 'stderr', got ${JSON.stringify(channel)}`);
+    }
     const ch = this.#channels[channel];
     const follower: LineFollower = new LineFollower(options, () => ch.followers.delete(follower));
     if (this.#disposed) follower.end();

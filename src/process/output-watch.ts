@@ -60,6 +60,18 @@ export class OutputWatch {
     return () => void this.#watchers.delete(watcher);
   }
 
+  /**
+   * Calls `onMatch` with every line (from now on) that matches `pattern`, a RegExp (its `g` and `y` flags
+   * ignored, so each line is matched afresh) or a substring, until the returned function is called.
+   */
+  watchFor(pattern: RegExp | string, channel: Channel | 'both', onMatch: (line: string) => void): () => void {
+    const re =
+      typeof pattern === 'string' ? null : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+    return this.watch(channel, (line) => {
+      if (re ? re.test(line) : line.includes(pattern as string)) onMatch(line);
+    });
+  }
+
   #remember(ring: Ring, chunk: Buffer): void {
     if (chunk.length >= RECENT_BYTES) {
       ring.chunks = [Buffer.from(chunk.subarray(chunk.length - RECENT_BYTES))];

@@ -1,20 +1,13 @@
 /**
- * Process: the imperative shell around one child. It feeds inputs (requests, spawns, exits, timers) to the
- * pure {@link transition}, commits the new snapshot, then carries out the effects in order.
- *
- * Nothing re-enters the machine. Inputs the effects produce (the spawner's synchronous report, a failed
- * signal) are handled right after the input that produced them; requests made meanwhile (a listener calling
- * `stop()` from a STARTING event) wait in a mailbox and are applied afterwards, in the order they were made,
- * each with its own outcome.
+ * Process: one supervised child as users see it: its control methods with supervisord's checks and faults,
+ * its waits, its info and its output. The state machine and its effects run in {@link MachineShell}.
  * @module
  */
-import type { TimerHandle } from '../clock.js';
 import type { ProcessConfig } from '../config/types.js';
-import { signalName, signalNumber } from '../config/datatypes.js';
-import { INITIAL_SNAPSHOT, type Effect, type Input, type Snapshot, type TimerName } from '../core/machine.js';
+import { signalNumber } from '../config/datatypes.js';
+import type { Snapshot } from '../core/machine.js';
 import { processInfo, type ProcessInfo } from '../core/info.js';
 import { RUNNING_STATES, STOPPED_STATES, type ProcessStateName } from '../core/states.js';
-import { transition } from '../core/transitions.js';
 import {
   BadSignalError,
   ProcessStateError,
@@ -24,41 +17,16 @@ import {
   WaitTimeoutError,
 } from '../errors.js';
 import { SafeEmitter, type SupervisorEventMap } from '../events/emitter.js';
-import { ProcessStateEvent } from '../events/events.js';
+import type { SupervisorEvent } from '../events/events.js';
 import type { LinesOptions } from '../logging/lines.js';
 import { ProcessOutput } from '../logging/process-output.js';
 import type { Channel, LogErrorRecord } from '../logging/types.js';
-import type { ChildHandle, ChildObserver } from '../platform/spawner.js';
 import { Waiters } from '../waiter.js';
 import type { ProcessContext } from './context.js';
+import { MachineShell } from './machine-shell.js';
+import type { WaitForOptions, WaitOptions } from './options.js';
 import { OutputWatch } from './output-watch.js';
-import { startProbe, type Probe } from './readiness.js';
-import { commandFault, prepare, spawnRequest, type Prepared } from './spawn-request.js';
-
-/** Options of the start and stop methods. */
-export interface WaitOptions {
-  /**
-   * Wait until the process is RUNNING (start) or stopped (stop), as supervisord's `wait`.
-   * @default true
-   */
-  readonly wait?: boolean;
-  /**
-   * Stops waiting (the action itself is not undone).
-   * @default none: the wait is not abandoned
-   */
-  readonly signal?: AbortSignal;
-}
-
-/** Options of {@link Process.waitForState} and {@link Process.waitForOutput}. */
-export interface WaitForOptions {
-  /** Milliseconds until the wait fails with WAIT_FAILED. Default: no limit. */
-  readonly timeout?: number;
-  /** Abandons the wait: it rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-}
-
-/** How many recent output lines an error report carries. */
-const REPORT_LINES = 20;
+import { commandFault, prepare, type Prepared } from './spawn-request.js';
 
 /**
  * One supervised process: one `process_num` of a program.
@@ -78,24 +46,10 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
   readonly #output: ProcessOutput;
   readonly #watch = new OutputWatch();
   readonly #waiters: Waiters;
-  #snap: Snapshot = INITIAL_SNAPSHOT;
-  #child: ChildHandle | null = null;
-  #generation = 0;
-  readonly #timers = new Map<TimerName, TimerHandle | symbol>();
-  /** Inputs produced by the effects being carried out, handled before any request. */
-  #internal: Input[] = [];
-  /** Requests made while the machine was busy, in order. */
-  #mailbox: (() => void)[] = [];
-  #busy = false;
-  #draining = false;
-  /** The command resolved for the start being dispatched, consumed by its spawn effect. */
-  #prepared: Prepared | null = null;
-  #disposed = false;
-  #closing: Promise<void> = Promise.resolve();
+  readonly #shell: MachineShell;
   #faults: string[] = [];
   /** An event listener pool reading the protocol on stdout (the output is still logged). */
   #stdoutTap: ((chunk: Buffer) => void) | null = null;
-  #probe: Probe | null = null;
 
   /** @internal Created by the supervisor. */
   constructor(config: ProcessConfig, ctx: ProcessContext) {
@@ -111,13 +65,22 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
       identifier: settings.identifier,
       stripAnsi: settings.stripAnsi,
       ...(ctx.syslog ? { syslog: ctx.syslog } : {}),
-      pid: () => this.#snap.pid,
+      pid: () => this.#shell.snap.pid,
       emit: (event) => this._deliver(event),
       fault: (record) => this._logFault(record),
       note: (message) => ctx.sink.log({ level: 'warn', message, time: ctx.clock.wall() }),
-      pause: (channel) => this.#child?.pause?.(channel),
-      resume: (channel) => this.#child?.resume?.(channel),
+      pause: (channel) => this.#shell.child?.pause?.(channel),
+      resume: (channel) => this.#shell.child?.resume?.(channel),
     });
+    const hooks = {
+      output: this.#output,
+      watch: this.#watch,
+      tap: () => this.#stdoutTap,
+      deliver: (event: SupervisorEvent) => this._deliver(event),
+      changed: () => this.#waiters.notify(),
+      fault: (error: Error) => this.#fault(error),
+    };
+    this.#shell = new MachineShell(config, ctx, hooks, this);
   }
 
   /** The process name. */
@@ -132,17 +95,17 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
 
   /** The current state. */
   get state(): ProcessStateName {
-    return this.#snap.state;
+    return this.#shell.snap.state;
   }
 
   /** The child's pid, 0 when there is none. */
   get pid(): number {
-    return this.#snap.pid;
+    return this.#shell.snap.pid;
   }
 
   /** Everything the state machine knows, read-only. */
   get snapshot(): Snapshot {
-    return this.#snap;
+    return this.#shell.snap;
   }
 
   /** Problems that did not stop the process (e.g. a log file that could not be written). */
@@ -152,7 +115,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
 
   /** supervisord's getProcessInfo struct for this process. */
   info(): ProcessInfo {
-    const s = this.#snap;
+    const s = this.#shell.snap;
     return processInfo({
       name: this.name,
       group: this.groupName,
@@ -203,22 +166,25 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
    */
   _beginStart(prepared: Prepared, options: WaitOptions = {}): true | Promise<true> {
     this.#checkPhase();
-    return this.#request(() => {
+    return this.#shell.request(() => {
       this.#checkPhase();
       if ('error' in prepared) throw commandFault(prepared.error);
       if (RUNNING_STATES.has(this.state)) throw new ProcessStateError('ALREADY_STARTED', this.namespec);
       if (this.state === 'UNKNOWN') {
         throw new ProcessStateError('FAILED', `${this.namespec} is in an unknown process state`);
       }
-      this.#dispatchStart(prepared);
-      if (this.#snap.spawnerr) throw new SpawnError('SPAWN_ERROR', this.namespec);
+      this.#shell.dispatchStart(prepared);
+      if (this.#shell.snap.spawnerr) throw new SpawnError('SPAWN_ERROR', this.namespec);
       if (options.wait === false || this.state === 'RUNNING') return true;
-      return this.#waitUntil<true>(() => {
-        if (this.#snap.spawnerr) throw new SpawnError('SPAWN_ERROR', this.namespec);
-        if (this.state === 'RUNNING') return true;
-        if (this.state !== 'STARTING') throw new ProcessStateError('ABNORMAL_TERMINATION', this.namespec);
-        return undefined;
-      }, options.signal);
+      return this.#waiters.wait<true>({
+        check: () => {
+          if (this.#shell.snap.spawnerr) throw new SpawnError('SPAWN_ERROR', this.namespec);
+          if (this.state === 'RUNNING') return true;
+          if (this.state !== 'STARTING') throw new ProcessStateError('ABNORMAL_TERMINATION', this.namespec);
+          return undefined;
+        },
+        signal: options.signal,
+      });
     });
   }
 
@@ -233,12 +199,15 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
   /** @internal The synchronous part of `stop()`, like {@link Process._beginStart}. */
   _beginStop(options: WaitOptions = {}): true | Promise<true> {
     this.#checkPhase();
-    return this.#request(() => {
+    return this.#shell.request(() => {
       if (!RUNNING_STATES.has(this.state)) throw new ProcessStateError('NOT_RUNNING', this.namespec);
-      const error = this.#dispatch({ type: 'stop', ...this.#stamp() });
+      const error = this.#shell.dispatch({ type: 'stop', ...this.#shell.stamp() });
       if (error) throw new ProcessStateError('FAILED', error);
       if (options.wait === false || STOPPED_STATES.has(this.state)) return true;
-      return this.#waitUntil<true>(() => (STOPPED_STATES.has(this.state) ? true : undefined), options.signal);
+      return this.#waiters.wait({
+        check: () => STOPPED_STATES.has(this.state) || undefined,
+        signal: options.signal,
+      });
     });
   }
 
@@ -254,20 +223,15 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
     } catch {
       throw new BadSignalError(signal);
     }
-    return this._signal(sig);
-  }
-
-  /** @internal {@link Process.signal} with a signal number. */
-  _signal(sig: number): void | Promise<void> {
-    return this.#request(() => {
+    return this.#shell.request(() => {
       if (!['STARTING', 'RUNNING', 'STOPPING'].includes(this.state)) {
         throw new ProcessStateError('NOT_RUNNING', this.namespec);
       }
       try {
-        this.#child?.kill(sig, false);
+        this.#shell.child?.kill(sig, false);
       } catch (err) {
         const message = (err as Error).message;
-        this.#dispatch({ type: 'signalFailed', message, ...this.#stamp() });
+        this.#shell.dispatch({ type: 'signalFailed', message, ...this.#shell.stamp() });
         throw new ProcessStateError('FAILED', message, { cause: err });
       }
     });
@@ -275,11 +239,11 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
 
   /** Writes to the child's stdin (supervisord's `sendProcessStdin`). */
   sendStdin(data: string | Uint8Array): void {
-    if (this.#snap.pid === 0 || this.#snap.killing || !this.#child) {
+    if (this.#shell.snap.pid === 0 || this.#shell.snap.killing || !this.#shell.child) {
       throw new ProcessStateError('NOT_RUNNING', this.namespec);
     }
     try {
-      this.#child.write(data);
+      this.#shell.child.write(data);
     } catch (err) {
       throw new SupervisorError('NO_FILE', this.namespec, { cause: err });
     }
@@ -315,14 +279,10 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
     pattern: RegExp | string,
     options: WaitForOptions & { channel?: 'stdout' | 'stderr' | 'both' } = {},
   ): Promise<string> {
-    const re =
-      typeof pattern === 'string' ? null : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
     let matched: string | undefined;
-    const unwatch = this.#watch.watch(options.channel ?? 'both', (line) => {
-      if (matched === undefined && (re ? re.test(line) : line.includes(pattern as string))) {
-        matched = line;
-        this.#waiters.notify();
-      }
+    const unwatch = this.#watch.watchFor(pattern, options.channel ?? 'both', (line) => {
+      matched ??= line;
+      this.#waiters.notify();
     });
     return this.#waiters.wait({
       check: () => matched,
@@ -335,7 +295,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
   }
 
   /** The last lines of output the process wrote (both channels, up to `count`), for error reports. */
-  recentOutput(count = REPORT_LINES): string[] {
+  recentOutput(count = 20): string[] {
     return this.#watch.recentOutput(count);
   }
 
@@ -352,9 +312,6 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
    * ```
    */
   lines(channel: Channel = 'stdout', options: LinesOptions = {}): AsyncIterableIterator<string> {
-    if (channel !== 'stdout' && channel !== 'stderr') {
-      throw new TypeError(`channel must be 'stdout' or 'stderr', got ${JSON.stringify(channel)}`);
-    }
     return this.#output.lines(channel, options);
   }
 
@@ -375,37 +332,20 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
    * never started. With `prepared`, the start is made now; without, once the command is resolved.
    */
   _autostart(prepared?: Prepared): void {
-    const eligible = () =>
-      this.config.autostart &&
-      this.#snap.laststart === 0 &&
-      this.state === 'STOPPED' &&
-      !this.#disposed &&
-      this.#ctx.phase() === 'running';
-    if (!eligible()) return;
-    if (prepared) {
-      this.#request(() => eligible() && this.#dispatchStart(prepared));
-      return;
-    }
-    this._prepareStart((p) => {
-      if (eligible()) this.#request(() => eligible() && this.#dispatchStart(p));
-    });
+    this.#shell.autostart(prepared);
   }
 
   /** @internal supervisord's `stop_all` for one process during shutdown. */
   _stopForShutdown(): void {
-    this.#request(() => {
-      if (this.state === 'RUNNING' || this.state === 'STARTING')
-        this.#dispatch({ type: 'stop', ...this.#stamp() });
-      else if (this.state === 'BACKOFF') this.#dispatch({ type: 'giveUp', ...this.#stamp() });
-    });
+    this.#shell.stopForShutdown();
   }
 
   /** @internal Resolves once the process is in a stopped state and its logs are flushed. */
   async _settled(): Promise<void> {
     if (!STOPPED_STATES.has(this.state)) {
-      await this.#waitUntil(() => (STOPPED_STATES.has(this.state) ? true : undefined));
+      await this.#waiters.wait({ check: () => STOPPED_STATES.has(this.state) || undefined });
     }
-    await this.#closing;
+    await this.#shell.closing;
   }
 
   /**
@@ -413,20 +353,15 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
    * probe, rejects every pending wait with `reason`, closes the logs and removes every listener.
    */
   async _dispose(nocleanup: boolean, reason: () => SupervisorError): Promise<void> {
-    this.#disposed = true;
-    for (const name of [...this.#timers.keys()]) this.#cancel(name);
-    this.#ctx.deferrer.cancel(this);
-    this.#mailbox = [];
-    this.#probe?.stop();
-    this.#probe = null;
+    this.#shell.dispose();
     this.#waiters.close(reason);
-    await this.#closing;
+    await this.#shell.closing;
     await this.#output.dispose(nocleanup);
     this.removeAllListeners();
   }
 
   /** @internal Emits an event of this process on it, then hands it to the supervisor. */
-  _deliver(event: ProcessStateEvent | Parameters<ProcessOutputEmit>[0]): void {
+  _deliver(event: SupervisorEvent): void {
     this._emitEvent(event);
     this.#ctx.sink.event(event, this.groupName);
   }
@@ -438,263 +373,11 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
     this.#ctx.sink.logError(record);
   }
 
-  // ---- the machine --------------------------------------------------------------------------------------
-
-  #stamp(): { now: number; wall: number } {
-    return { now: this.#ctx.clock.now(), wall: this.#ctx.clock.wall() };
-  }
+  // ---- internals ----------------------------------------------------------------------------------------
 
   #checkPhase(): void {
     const phase = this.#ctx.phase();
     if (phase === 'stopping' || phase === 'stopped') throw new ShutdownStateError();
-  }
-
-  /**
-   * Runs a request now, or, while the machine is busy, after the current input and the requests made before
-   * it; the caller then gets a promise of the outcome.
-   */
-  #request<T>(run: () => T): T | Promise<Awaited<T>> {
-    if (!this.#busy && this.#mailbox.length === 0) return run();
-    return new Promise<Awaited<T>>((resolve, reject) => {
-      this.#mailbox.push(() => {
-        try {
-          resolve(run() as Awaited<T>);
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
-  }
-
-  #dispatchStart(prepared: Prepared): void {
-    this.#prepared = prepared;
-    try {
-      this.#dispatch({ type: 'start', ...this.#stamp() });
-    } finally {
-      this.#prepared = null;
-    }
-  }
-
-  /** Feeds an input to the machine; returns its refusal message. While busy, it is handled next. */
-  #dispatch(input: Input): string | undefined {
-    if (this.#disposed) return undefined;
-    if (this.#busy) {
-      this.#internal.push(input);
-      return undefined;
-    }
-    this.#busy = true;
-    let error: string | undefined;
-    try {
-      error = this.#step(input);
-      for (let next = this.#internal.shift(); next; next = this.#internal.shift()) this.#step(next);
-    } finally {
-      this.#busy = false;
-    }
-    this.#drainMailbox();
-    return error;
-  }
-
-  #step(input: Input): string | undefined {
-    const c = this.config;
-    const result = transition(this.#snap, input, {
-      name: this.name,
-      startsecs: c.startsecs,
-      startretries: c.startretries,
-      autorestart: c.autorestart,
-      exitcodes: c.exitcodes,
-      stopsignal: c.stopsignal,
-      stopwaitsecs: c.stopwaitsecs,
-      stopasgroup: c.stopasgroup,
-      killasgroup: c.killasgroup,
-      supervisorRunning: this.#ctx.phase() === 'running',
-      signalName,
-      readiness: c.readiness ? { timeout: c.readiness.timeout, startsecs: c.readiness.startsecs } : null,
-    });
-    this.#snap = result.snapshot;
-    for (const effect of result.effects) this.#run(effect);
-    this.#snap = result.snapshot;
-    this.#waiters.notify();
-    return result.error;
-  }
-
-  #drainMailbox(): void {
-    if (this.#draining) return;
-    this.#draining = true;
-    try {
-      for (let job = this.#mailbox.shift(); job && !this.#busy; job = this.#mailbox.shift()) job();
-    } finally {
-      this.#draining = false;
-    }
-  }
-
-  #run(effect: Effect): void {
-    // Removed (from a listener of the change being carried out): only clean-up effects still run.
-    if (this.#disposed && effect.type !== 'cancel' && effect.type !== 'unprobe') return;
-    switch (effect.type) {
-      case 'emit': {
-        // supervisord commits each change before its event: a listener reads the state of this change,
-        // even when one input makes two (BACKOFF then FATAL).
-        this.#snap = effect.snapshot;
-        const c = effect.change;
-        this._deliver(
-          new ProcessStateEvent({
-            state: c.to,
-            processName: this.name,
-            groupName: this.groupName,
-            fromState: c.from,
-            tries: c.tries,
-            expected: c.expected,
-            pid: c.pid,
-          }),
-        );
-        break;
-      }
-      case 'spawn':
-        this.#spawn();
-        break;
-      case 'signal':
-        try {
-          this.#child?.kill(effect.signal, effect.group);
-        } catch (err) {
-          this.#internal.push({ type: 'signalFailed', message: (err as Error).message, ...this.#stamp() });
-        }
-        break;
-      case 'schedule':
-        this.#schedule(effect.timer, effect.ms);
-        break;
-      case 'cancel':
-        this.#cancel(effect.timer);
-        break;
-      case 'log':
-        this.#ctx.sink.log({ ...effect.line, time: this.#ctx.clock.wall() });
-        break;
-      case 'probe':
-        this.#startProbe();
-        break;
-      case 'unprobe':
-        this.#probe?.stop();
-        this.#probe = null;
-        break;
-      case 'enqueue':
-        // supervisord restarts on its next loop iteration; we do it on a later turn, paced.
-        this.#ctx.deferrer.defer(this, () =>
-          this._prepareStart((prepared) => {
-            if (this.#ctx.phase() === 'running') this.#request(() => this.#dispatchStart(prepared));
-          }),
-        );
-        break;
-    }
-  }
-
-  #schedule(timer: TimerName, ms: number): void {
-    this.#cancel(timer);
-    const fire = () => this.#dispatch({ type: 'timer', timer, ...this.#stamp() });
-    if (timer !== 'backoff') {
-      this.#timers.set(
-        timer,
-        this.#ctx.clock.setTimer(ms, () => {
-          this.#timers.delete(timer);
-          fire();
-        }),
-      );
-      return;
-    }
-    // A backoff retry is a start: its command is resolved when the delay is over, and the retry goes ahead
-    // only if nothing cancelled it meanwhile.
-    const handle = this.#ctx.clock.setTimer(ms, () => {
-      const token = Symbol('preparing');
-      this.#timers.set(timer, token);
-      this._prepareStart((prepared) => {
-        if (this.#timers.get(timer) !== token) return;
-        this.#timers.delete(timer);
-        this.#request(() => {
-          this.#prepared = prepared;
-          try {
-            fire();
-          } finally {
-            this.#prepared = null;
-          }
-        });
-      });
-    });
-    this.#timers.set(timer, handle);
-  }
-
-  #cancel(timer: TimerName): void {
-    const handle = this.#timers.get(timer);
-    if (handle === undefined) return;
-    if (typeof handle !== 'symbol') this.#ctx.clock.clearTimer(handle);
-    this.#timers.delete(timer);
-  }
-
-  #startProbe(): void {
-    this.#probe?.stop();
-    if (!this.config.readiness) return;
-    const generation = this.#generation;
-    this.#probe = startProbe(this.config.readiness, {
-      clock: this.#ctx.clock,
-      name: this.name,
-      pid: this.#snap.pid,
-      onReady: () => {
-        if (generation === this.#generation) this.#dispatch({ type: 'ready', ...this.#stamp() });
-      },
-    });
-  }
-
-  /** supervisord's `spawn()` after the STARTING change: open logs, create the child. */
-  #spawn(): void {
-    const prepared = this.#prepared;
-    if (!prepared || 'error' in prepared) {
-      const message = prepared && 'error' in prepared ? prepared.error.message : 'command was not resolved';
-      this.#internal.push({ type: 'spawnFailed', message, ...this.#stamp() });
-      return;
-    }
-    try {
-      this.#output.open();
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'UNKNOWN';
-      const message =
-        code === 'EMFILE'
-          ? `too many open files to spawn '${this.name}'`
-          : `unknown error making dispatchers for '${this.name}': ${code}`;
-      this.#internal.push({ type: 'spawnFailed', message, ...this.#stamp() });
-      return;
-    }
-    const settings = this.#ctx.settings();
-    const generation = ++this.#generation;
-    const current = () => generation === this.#generation;
-    const observer: ChildObserver = {
-      spawned: (pid) => {
-        if (current()) this.#dispatch({ type: 'spawned', pid, ...this.#stamp() });
-      },
-      spawnFailed: (message) => {
-        if (!current()) return;
-        this.#child = null;
-        this.#dispatch({ type: 'spawnFailed', message, ...this.#stamp() });
-      },
-      output: (channel, chunk) => {
-        if (!current()) return;
-        this.#watch.feed(channel, chunk);
-        this.#probe?.feed(channel, chunk);
-        this.#output.write(channel, chunk);
-        if (channel === 'stdout') this.#stdoutTap?.(chunk);
-      },
-      exit: (exitstatus, sig) => {
-        if (!current()) return;
-        this.#child = null;
-        this.#closing = this.#output.close().catch((err: Error) => this.#fault(err));
-        this.#dispatch({ type: 'exit', exitstatus, signal: sig, ...this.#stamp() });
-      },
-    };
-    try {
-      this.#child = this.#ctx.spawner.spawn(spawnRequest(this.config, prepared.ok, settings), observer);
-    } catch (err) {
-      this.#internal.push({
-        type: 'spawnFailed',
-        message: `unknown error during fork for '${this.name}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        ...this.#stamp(),
-      });
-    }
   }
 
   #fault(error: Error): void {
@@ -711,11 +394,4 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
       this.recentOutput(),
     );
   }
-
-  /** Resolves with the first non-undefined value of `check` (evaluated now and after every input). */
-  #waitUntil<T>(check: () => T | undefined, signal?: AbortSignal): Promise<T> {
-    return this.#waiters.wait({ check, signal });
-  }
 }
-
-type ProcessOutputEmit = ConstructorParameters<typeof ProcessOutput>[0]['emit'];

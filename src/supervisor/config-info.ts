@@ -2,7 +2,7 @@
  * getAllConfigInfo's per-process struct, with supervisord's keys (`rpcinterface.py getAllConfigInfo`).
  * @module
  */
-import type { GroupConfig, ProcessConfig } from '../config/types.js';
+import type { GroupConfig, ProcessConfig, ResolvedConfig } from '../config/types.js';
 import type { UserResolver } from '../process/spawn-request.js';
 
 /** getAllConfigInfo's per-process struct, with supervisord's keys. */
@@ -50,4 +50,17 @@ export function configInfo(
     stderr_syslog: p.stderr.syslog,
     serverurl: opt(p.serverurl),
   };
+}
+
+/** getAllConfigInfo: every configured process, in use or not, sorted by name (Python's stable sort). */
+export function allConfigInfo(
+  config: ResolvedConfig,
+  active: (group: string) => boolean,
+  users: UserResolver,
+): ConfigInfo[] {
+  const out: ConfigInfo[] = [];
+  for (const g of config.groups)
+    for (const p of g.processes) out.push(configInfo(g, p, active(g.name), users));
+  const name = (c: ConfigInfo) => String(c.name);
+  return out.sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
 }

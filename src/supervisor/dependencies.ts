@@ -4,6 +4,7 @@
  * @module
  */
 import { conditionMet, hasGivenUp } from '../core/rules.js';
+import { prepareAll } from '../group/results.js';
 import type { Process } from '../process/process.js';
 import type { Prepared } from '../process/spawn-request.js';
 
@@ -39,6 +40,20 @@ export class DependencyGate {
     if (!p.config.autostart) return;
     if (this.met(p)) p._autostart(prepared);
     else this.#pending.add(p);
+  }
+
+  /**
+   * Autostarts `processes` in order, as supervisord's first loop pass does: every command is resolved first,
+   * so that the starts (and their STARTING events) come in priority order, before this resolves.
+   */
+  autostartAll(processes: readonly Process[]): Promise<void> {
+    const candidates = processes.filter((p) => p.config.autostart);
+    return new Promise((resolve) =>
+      prepareAll(candidates, (prepared) => {
+        candidates.forEach((p, i) => this.autostart(p, prepared[i]));
+        resolve();
+      }),
+    );
   }
 
   /** After a state change: start the waiting processes whose dependencies are now met. */

@@ -7,17 +7,9 @@ import { systemClock, type Clock } from '../clock.js';
 import { resolveConfig } from '../config/index.js';
 import type { SupervisorConfig } from '../config/index.js';
 import type { GroupConfig, ResolvedConfig } from '../config/types.js';
-import type { ProcessInfo } from '../core/info.js';
 import { diffGroups } from '../core/reload-diff.js';
 import {
-  RUNNING_STATES,
-  SupervisorStates,
-  type ProcessStateName,
-  type SupervisorStateName,
-} from '../core/states.js';
-import {
   BadNameError,
-  Faults,
   ProcessStateError,
   ShutdownStateError,
   SupervisorError,
@@ -26,84 +18,32 @@ import {
 import {
   ProcessGroupEvent,
   ProcessStateEvent,
-  RemoteCommunicationEvent,
   SupervisorStateChangeEvent,
   type SupervisorEvent,
 } from '../events/events.js';
 import { ProgramGroup } from '../group/program-group.js';
-import { allResults, prepareAll, startAll, type ProcessResult } from '../group/results.js';
 import { EventHub } from '../listeners/hub.js';
-import type { SyslogOptions } from '../logging/syslog.js';
 import { Containment } from '../platform/containment.js';
 import { resolveCommand, resolveCommandAsync } from '../platform/resolve-command.js';
-import { createNodeSpawner, nodeSpawner, type Spawner } from '../platform/spawner.js';
-import { UserDirectory } from '../platform/users.js';
+import { createNodeSpawner, nodeSpawner } from '../platform/spawner.js';
 import type { ProcessContext, SupervisorPhase } from '../process/context.js';
-import { Process, type WaitForOptions } from '../process/process.js';
-import { readUser, type UserResolver } from '../process/spawn-request.js';
+import type { WaitForOptions } from '../process/options.js';
+import { Process } from '../process/process.js';
 import { Waiters } from '../waiter.js';
-import { configInfo, type ConfigInfo } from './config-info.js';
+import { allConfigInfo, type ConfigInfo } from './config-info.js';
+import { ConfigUsers } from './config-users.js';
 import { DependencyGate } from './dependencies.js';
-import { lookup, lookupGroup, lookupProcess } from './lookup.js';
+import { lookupGroup, lookupProcess } from './lookup.js';
 import { Pacer } from './pacer.js';
 import { stopGroupsInOrder } from './shutdown.js';
-import { readyCheck, settledCheck, type WaitScope } from './waits.js';
-import { LogApi } from './log-api.js';
+import type { WaitScope } from './waits.js';
+import { ControlApi } from './control-api.js';
+import type { SupervisorOptions, UpdateResult } from './options.js';
+import { applyDiff, isResolved } from './reconfigure.js';
 
 export type { ProcessResult } from '../group/results.js';
 export type { ConfigInfo } from './config-info.js';
-
-/** Seams and host facts; all optional. */
-export interface SupervisorOptions {
-  /**
-   * Where time comes from (tests pass a {@link ManualClock}).
-   * @default systemClock
-   */
-  readonly clock?: Clock;
-  /**
-   * How children are created (tests pass a fake).
-   * @default nodeSpawner
-   */
-  readonly spawner?: Spawner;
-  /**
-   * The environment `%(ENV_X)s` expands from.
-   * @default process.env
-   */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /**
-   * `%(host_node_name)s`.
-   * @default os.hostname()
-   */
-  readonly hostNodeName?: string;
-  /**
-   * Where `*Syslog` output goes: the socket and the tag.
-   * @default { path: '/dev/log', ident: 'procvisor' } (path '/var/run/syslog' on macOS)
-   */
-  readonly syslog?: SyslogOptions;
-  /**
-   * Kill every child and descendant when the host process ends: with SIGKILL from `process.on('exit')` (a
-   * normal exit, `process.exit()`, an uncaught exception), and from a watchdog process when the host itself
-   * is killed (SIGKILL). Applies to the real spawner only. See `docs/orphans.md`.
-   * @default true
-   */
-  readonly killOnExit?: boolean;
-  /**
-   * On SIGINT, SIGTERM or SIGHUP, unless the application listens for that signal itself: shut down
-   * gracefully, then raise the signal again so the host ends as it would have without procvisor. See
-   * `docs/orphans.md`.
-   * @default true
-   */
-  readonly handleSignals?: boolean;
-}
-
-/** The result of {@link Supervisor.update}: what happened to each group, as `supervisorctl update` prints. */
-export interface UpdateResult {
-  readonly added: string[];
-  readonly changed: string[];
-  readonly removed: string[];
-  /** Removed or changed groups left in place because a process would not stop. */
-  readonly problems: string[];
-}
+export type { SupervisorOptions, UpdateResult } from './options.js';
 
 /**
  * Supervises programs the way supervisord does.
@@ -119,7 +59,7 @@ export interface UpdateResult {
  * console.log(await sup.getProcessInfo('web'));
  * ```
  */
-export class Supervisor extends LogApi {
+export class Supervisor extends ControlApi {
   #config: ResolvedConfig;
   readonly #options: SupervisorOptions;
   readonly #clock: Clock;
@@ -129,7 +69,7 @@ export class Supervisor extends LogApi {
   readonly #gate = new DependencyGate(() => this.processes);
   readonly #pacer: Pacer;
   readonly #waiters: Waiters<Process>;
-  #users: { directory: UserDirectory | null; resolve: UserResolver };
+  #users: ConfigUsers;
   #shutdown: Promise<void> | undefined;
   readonly #context: ProcessContext;
   /** Event listener pools, event serials and TICK timers. */
@@ -157,7 +97,7 @@ export class Supervisor extends LogApi {
           log: (level, message) => this.#log(level, message),
         })
       : null;
-    this.#users = real ? newUsers() : { directory: null, resolve: readUser };
+    this.#users = new ConfigUsers(real);
     const spawner = this.#containment?.wrap(createNodeSpawner({ clock: this.#clock })) ?? options.spawner!;
     this.#context = {
       clock: this.#clock,
@@ -184,7 +124,7 @@ export class Supervisor extends LogApi {
       clock: this.#clock,
       emitter: this,
       identifier: () => this.#config.identifier,
-      emit: (event) => this.#emit(event),
+      emit: (event) => this._emit(event),
       log: (level, message) => this.#log(level, message),
     });
     // TICK timers run only while someone subscribes to a TICK type.
@@ -227,12 +167,12 @@ export class Supervisor extends LogApi {
       throw new ShutdownStateError();
     }
     this.#phase = 'running';
-    await this.#knowUsers(this.#config);
+    await this.#users.know(this.#config);
     if (this.#phase !== 'running') return;
     for (const g of this.#config.groups) this.#addGroup(g);
-    this.#emit(new SupervisorStateChangeEvent('RUNNING'));
+    this._emit(new SupervisorStateChangeEvent('RUNNING'));
     this.#hub.start();
-    await this.#autostart(this.#sortedGroups().flatMap((g) => g.processes));
+    await this.#gate.autostartAll(this._sortedGroups().flatMap((g) => g.processes));
   }
 
   /**
@@ -257,8 +197,8 @@ export class Supervisor extends LogApi {
     this.#phase = 'stopping';
     this.#gate.clear();
     this.#pacer.clear();
-    this.#emit(new SupervisorStateChangeEvent('STOPPING'));
-    await stopGroupsInOrder(this.#sortedGroups());
+    this._emit(new SupervisorStateChangeEvent('STOPPING'));
+    await stopGroupsInOrder(this._sortedGroups());
     // Descendants that outlived their parent (they left its process group, or it was stopped without
     // stopasgroup) are ours too: SIGTERM, then SIGKILL after the longest stopwaitsecs (docs/orphans.md).
     await this.#containment?.close(Math.max(0, ...this.processes.map((p) => p.config.stopwaitsecs)) * 1000);
@@ -275,168 +215,10 @@ export class Supervisor extends LogApi {
 
   // ---- state and info ---------------------------------------------------------------------------------
 
-  /** supervisord's `getState`: `{ statecode, statename }`. */
-  async getState(): Promise<{ statecode: number; statename: SupervisorStateName }> {
-    const statename: SupervisorStateName =
-      this.#phase === 'new' || this.#phase === 'running' ? 'RUNNING' : 'SHUTDOWN';
-    return { statecode: SupervisorStates[statename], statename };
-  }
-
-  /** supervisord's `getIdentification`: the `identifier` option. */
-  async getIdentification(): Promise<string> {
-    this.#checkRunning();
-    return this.#config.identifier;
-  }
-
-  /** supervisord's `getPID`: the pid of the supervising (host) process. */
-  async getPID(): Promise<number> {
-    this.#checkRunning();
-    return process.pid;
-  }
-
-  /** supervisord's `getProcessInfo`. BAD_NAME for an unknown name or a group (`g:*`). */
-  async getProcessInfo(name: string): Promise<ProcessInfo> {
-    return this._process(name).info();
-  }
-
-  /** supervisord's `getAllProcessInfo`: every process, by group name then process name. */
-  async getAllProcessInfo(): Promise<ProcessInfo[]> {
-    this.#checkRunning();
-    return this.processes.map((p) => p.info()).sort((a, b) => cmp(a.group, b.group) || cmp(a.name, b.name));
-  }
-
   /** supervisord's `getAllConfigInfo`: every configured process, in use or not, sorted by name. */
   async getAllConfigInfo(): Promise<ConfigInfo[]> {
-    this.#checkRunning();
-    const out: ConfigInfo[] = [];
-    for (const g of this.#config.groups) {
-      for (const p of g.processes) out.push(configInfo(g, p, this.#groups.has(g.name), this.#users.resolve));
-    }
-    // Python's sort is stable, keyed on the name only.
-    return out.sort((a, b) => cmp(String(a.name), String(b.name)));
-  }
-
-  // ---- start, stop, signal, stdin -----------------------------------------------------------------------
-
-  /**
-   * supervisord's `startProcess`. `group:*` (or `group:`) starts the group and resolves with its results.
-   * @param wait - resolve only when RUNNING (default true).
-   */
-  startProcess(name: `${string}:*`, wait?: boolean): Promise<ProcessResult[]>;
-  startProcess(name: `${string}:`, wait?: boolean): Promise<ProcessResult[]>;
-  startProcess(name: string, wait?: boolean, options?: { signal?: AbortSignal }): Promise<true>;
-  async startProcess(
-    name: string,
-    wait = true,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<true | ProcessResult[]> {
-    this.#checkRunning();
-    const { group, process } = lookup(this.#groups, name);
-    if (!process) return group.start(wait);
-    return process.start({ wait, ...options });
-  }
-
-  /** supervisord's `startProcessGroup`: starts every process not already running, by process priority. */
-  async startProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
-    this.#checkRunning();
-    return lookupGroup(this.#groups, name).start(wait);
-  }
-
-  /** supervisord's `startAllProcesses`: groups by priority, then processes by priority. */
-  async startAllProcesses(wait = true): Promise<ProcessResult[]> {
-    this.#checkRunning();
-    return startAll(
-      this._allByPriority().filter((p) => !RUNNING_STATES.has(p.state)),
-      wait,
-    );
-  }
-
-  /**
-   * supervisord's `stopProcess`. `group:*` stops the group and resolves with its results.
-   * @param wait - resolve only when stopped (default true).
-   */
-  stopProcess(name: `${string}:*`, wait?: boolean): Promise<ProcessResult[]>;
-  stopProcess(name: `${string}:`, wait?: boolean): Promise<ProcessResult[]>;
-  stopProcess(name: string, wait?: boolean, options?: { signal?: AbortSignal }): Promise<true>;
-  async stopProcess(
-    name: string,
-    wait = true,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<true | ProcessResult[]> {
-    this.#checkRunning();
-    const { group, process } = lookup(this.#groups, name);
-    if (!process) return group.stop(wait);
-    return process._beginStop({ wait, ...options });
-  }
-
-  /** supervisord's `stopProcessGroup`: stops every running process, by ascending process priority. */
-  async stopProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
-    this.#checkRunning();
-    return lookupGroup(this.#groups, name).stop(wait);
-  }
-
-  /**
-   * supervisord's `stopAllProcesses`: every running process, in **ascending** priority order, all at
-   * once (only {@link Supervisor.shutdown} stops by descending priority, group by group).
-   */
-  async stopAllProcesses(wait = true): Promise<ProcessResult[]> {
-    this.#checkRunning();
-    return allResults(
-      this._allByPriority().filter((p) => RUNNING_STATES.has(p.state)),
-      (p) => p._beginStop({ wait }),
-    );
-  }
-
-  /** supervisord's `signalProcess`: by name (`'HUP'`, `'SIGHUP'`) or number. `group:*` signals the group. */
-  signalProcess(name: `${string}:*`, signal: string | number): Promise<ProcessResult[]>;
-  signalProcess(name: `${string}:`, signal: string | number): Promise<ProcessResult[]>;
-  signalProcess(name: string, signal: string | number): Promise<true>;
-  async signalProcess(name: string, signal: string | number): Promise<true | ProcessResult[]> {
-    this.#checkRunning();
-    const { group, process } = lookup(this.#groups, name);
-    if (!process) return group.signal(signal);
-    await process.signal(signal);
-    return true;
-  }
-
-  /** supervisord's `signalProcessGroup`: every signallable process of the group. */
-  async signalProcessGroup(name: string, signal: string | number): Promise<ProcessResult[]> {
-    this.#checkRunning();
-    return lookupGroup(this.#groups, name).signal(signal);
-  }
-
-  /** supervisord's `signalAllProcesses`. */
-  async signalAllProcesses(signal: string | number): Promise<ProcessResult[]> {
-    const results: ProcessResult[] = [];
-    for (const g of this.#sortedGroups()) results.push(...(await g.signal(signal)));
-    // supervisord checks the state only after sending the signals.
-    this.#checkRunning();
-    return results;
-  }
-
-  /** supervisord's `sendProcessStdin`: writes to a running child's stdin. */
-  async sendProcessStdin(name: string, chars: string | Uint8Array): Promise<true> {
-    this.#checkRunning();
-    if (typeof chars !== 'string' && !(chars instanceof Uint8Array)) {
-      throw new SupervisorError('INCORRECT_PARAMETERS', `chars must be a string, got ${typeof chars}`);
-    }
-    lookupProcess(this.#groups, name).sendStdin(chars);
-    return true;
-  }
-
-  /**
-   * supervisord's `sendRemoteCommEvent`: emits REMOTE_COMMUNICATION with payload `type:<type>\n<data>`, to
-   * in-process subscribers and to the listener pools subscribed to it.
-   * @example
-   * ```ts
-   * await sup.sendRemoteCommEvent('deploy', 'v1.2.3');
-   * ```
-   */
-  async sendRemoteCommEvent(type: string, data: string): Promise<true> {
-    if (typeof type !== 'string') throw new TypeError(`type must be a string, got ${JSON.stringify(type)}`);
-    if (typeof data !== 'string') throw new TypeError(`data must be a string, got ${JSON.stringify(data)}`);
-    this.#emit(new RemoteCommunicationEvent(type, data));
-    return true;
+    this._checkRunning();
+    return allConfigInfo(this.#config, (name) => this.#groups.has(name), this.#users.resolve);
   }
 
   // ---- configuration --------------------------------------------------------------------------------------
@@ -447,11 +229,11 @@ export class Supervisor extends LogApi {
    * @throws ConfigError if the new configuration is invalid (nothing changes then).
    */
   async reloadConfig(newConfig: SupervisorConfig | ResolvedConfig): Promise<[string[], string[], string[]]> {
-    this.#checkRunning();
+    this._checkRunning();
     const next = this.#resolve(newConfig);
-    const users = this.#users.directory ? newUsers() : this.#users;
-    await this.#knowUsers(next, users);
-    this.#checkRunning();
+    const users = this.#users.next();
+    await users.know(next);
+    this._checkRunning();
     this.#config = next;
     this.#users = users;
     return diffGroups(new Map([...this.#groups].map(([n, g]) => [n, g.config])), next.groups);
@@ -459,11 +241,11 @@ export class Supervisor extends LogApi {
 
   /** supervisord's `addProcessGroup`: activates a group of the configuration in force, then autostarts it. */
   async addProcessGroup(name: string): Promise<true> {
-    this.#checkRunning();
+    this._checkRunning();
     const config = this.#config.groups.find((g) => g.name === name);
     if (!config) throw new BadNameError(name);
     if (this.#groups.has(name)) throw new SupervisorError('ALREADY_ADDED', name);
-    await this.#autostart(this.#addGroup(config).processes);
+    await this.#gate.autostartAll(this.#addGroup(config).processes);
     return true;
   }
 
@@ -472,7 +254,7 @@ export class Supervisor extends LogApi {
    * its processes (a paced restart, a timer) is cancelled, and their pending waits reject with WAIT_FAILED.
    */
   async removeProcessGroup(name: string): Promise<true> {
-    this.#checkRunning();
+    this._checkRunning();
     const group = lookupGroup(this.#groups, name);
     if (group.unstopped().length > 0) throw new ProcessStateError('STILL_RUNNING', name);
     this.#groups.delete(name);
@@ -481,7 +263,7 @@ export class Supervisor extends LogApi {
       new WaitTimeoutError(`${p.namespec} was removed with its group ${name}`);
     await Promise.all(group.processes.map((p) => p._dispose(this.#config.nocleanup, removed(p))));
     this.#hub.removePool(name);
-    this.#emit(new ProcessGroupEvent('REMOVED', name));
+    this._emit(new ProcessGroupEvent('REMOVED', name));
     group.removeAllListeners();
     for (const p of group.processes) this.#waiters.notify(p);
     return true;
@@ -497,88 +279,10 @@ export class Supervisor extends LogApi {
     newConfig: SupervisorConfig | ResolvedConfig,
     names?: readonly string[],
   ): Promise<UpdateResult> {
-    const [added, changed, removed] = await this.reloadConfig(newConfig);
-    const wanted = (n: string) => !names || names.includes(n);
-    const result: UpdateResult = { added: [], changed: [], removed: [], problems: [] };
-    const stopAndRemove = async (n: string): Promise<boolean> => {
-      const results = await this.stopProcessGroup(n);
-      if (results.some((r) => r.status === Faults.FAILED)) {
-        result.problems.push(n);
-        return false;
-      }
-      await this.removeProcessGroup(n);
-      return true;
-    };
-    for (const n of removed.filter(wanted)) if (await stopAndRemove(n)) result.removed.push(n);
-    for (const n of changed.filter(wanted)) {
-      if (!(await stopAndRemove(n))) continue;
-      await this.addProcessGroup(n);
-      result.changed.push(n);
-    }
-    for (const n of added.filter(wanted)) {
-      await this.addProcessGroup(n);
-      result.added.push(n);
-    }
-    return result;
+    return applyDiff(this, await this.reloadConfig(newConfig), names);
   }
 
-  // ---- objects and waits --------------------------------------------------------------------------------
-
-  /** The active group with this name, or undefined. */
-  getGroup(name: string): ProgramGroup | undefined {
-    return this.#groups.get(name);
-  }
-
-  /** The process named `group:name` or by a bare name (as supervisord resolves names), or undefined. */
-  getProcess(name: string): Process | undefined {
-    try {
-      return lookup(this.#groups, name).process ?? undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * Resolves with the process once its state satisfies `want` (a state, a list, or a predicate), at once if
-   * it already does. Rejects with WAIT_FAILED after `timeout` ms or when the process is removed, with
-   * SHUTDOWN_STATE at shutdown, or when `signal` aborts. Always removes its listener.
-   */
-  async waitForState(
-    name: string,
-    want: ProcessStateName | readonly ProcessStateName[] | ((process: Process) => boolean),
-    options: WaitForOptions = {},
-  ): Promise<Process> {
-    return lookupProcess(this.#groups, name).waitForState(want, options);
-  }
-
-  /** Resolves with the first output line of the process (from now on) matching `pattern`. */
-  async waitForOutput(
-    name: string,
-    pattern: RegExp | string,
-    options: WaitForOptions & { channel?: 'stdout' | 'stderr' | 'both' } = {},
-  ): Promise<string> {
-    return lookupProcess(this.#groups, name).waitForOutput(pattern, options);
-  }
-
-  /**
-   * Resolves once every process has settled: none is STARTING, BACKOFF or STOPPING, and none waits for a
-   * dependency that can still be met. Rejects with WAIT_FAILED after `timeout` ms, SHUTDOWN_STATE at shutdown.
-   */
-  async waitForSettled(options: WaitForOptions = {}): Promise<void> {
-    const { check, failure } = settledCheck(this.#scope());
-    await this.#waiters.wait({ check, ...options, onTimeout: failure });
-  }
-
-  /**
-   * Resolves once every autostart process is RUNNING (or, for a one-shot, EXITED with an expected code).
-   * Rejects with WAIT_FAILED, carrying the failing process's info and last output lines, as soon as one fails
-   * for good (FATAL, UNKNOWN, an unexpected exit that will not restart, a dependency that cannot be met), or
-   * after `timeout` ms; with SHUTDOWN_STATE at shutdown.
-   */
-  async waitForReady(options: WaitForOptions = {}): Promise<void> {
-    const { check, failure } = readyCheck(this.#scope());
-    await this.#waiters.wait({ check, ...options, onTimeout: failure });
-  }
+  // ---- waits --------------------------------------------------------------------------------------------
 
   /**
    * Creates a supervisor, starts it and waits until every autostart process is ready. If that fails, it shuts
@@ -606,34 +310,36 @@ export class Supervisor extends LogApi {
 
   // ---- internals --------------------------------------------------------------------------------------
 
+  /** @internal */
+  _phase(): SupervisorPhase {
+    return this.#phase;
+  }
+
+  /** @internal */
+  _groups(): ReadonlyMap<string, ProgramGroup> {
+    return this.#groups;
+  }
+
   /** @internal For the log methods: the process `name` names, while running. */
   _process(name: string): Process {
-    this.#checkRunning();
+    this._checkRunning();
     return lookupProcess(this.#groups, name);
   }
 
-  /** @internal Every active process: groups by priority, then processes by priority. */
-  _allByPriority(): Process[] {
-    this.#checkRunning();
-    return this.#sortedGroups().flatMap((g) => g.byPriority());
-  }
-
-  #checkRunning(): void {
+  /** @internal */
+  _checkRunning(): void {
     if (this.#phase === 'stopping' || this.#phase === 'stopped') throw new ShutdownStateError();
   }
 
-  #scope(): WaitScope {
-    return {
+  /** @internal */
+  _waits(): { waiters: Waiters<Process>; scope: WaitScope } {
+    const scope: WaitScope = {
       processes: () => this.processes,
       active: (p) => this.#groups.get(p.groupName)?.getProcess(p.name) === p,
       gate: this.#gate,
       running: () => this.#phase === 'running',
     };
-  }
-
-  /** Active groups sorted by priority; ties keep the order they were added in. */
-  #sortedGroups(): ProgramGroup[] {
-    return this.groups.slice().sort((a, b) => a.priority - b.priority);
+    return { waiters: this.#waiters, scope };
   }
 
   #addGroup(config: GroupConfig): ProgramGroup {
@@ -646,7 +352,7 @@ export class Supervisor extends LogApi {
     group._reportListenerErrorsTo(this);
     this.#groups.set(config.name, group);
     this.#gate.invalidate();
-    this.#emit(new ProcessGroupEvent('ADDED', config.name));
+    this._emit(new ProcessGroupEvent('ADDED', config.name));
     return group;
   }
 
@@ -654,14 +360,15 @@ export class Supervisor extends LogApi {
   #relay(event: SupervisorEvent, groupName: string): void {
     const group = this.#groups.get(groupName);
     group?._emitEvent(event);
-    this.#emit(event);
+    this._emit(event);
     if (event instanceof ProcessStateEvent) {
       if (this.#phase === 'running') this.#gate.release();
       this.#waiters.notify(group?.getProcess(event.processName));
     }
   }
 
-  #emit(event: SupervisorEvent): void {
+  /** @internal */
+  _emit(event: SupervisorEvent): void {
     this._emitEvent(event);
     this.#hub.notify(event);
   }
@@ -669,45 +376,4 @@ export class Supervisor extends LogApi {
   #log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
     this.emit('log', { level, message, time: this.#clock.wall() });
   }
-
-  /**
-   * Autostarts `processes` in order, as supervisord's first loop pass does: every command is resolved first,
-   * so that the starts (and their STARTING events) come in priority order, before this resolves.
-   */
-  #autostart(processes: readonly Process[]): Promise<void> {
-    const candidates = processes.filter((p) => p.config.autostart);
-    return new Promise((resolve) =>
-      prepareAll(candidates, (prepared) => {
-        candidates.forEach((p, i) => this.#gate.autostart(p, prepared[i]));
-        resolve();
-      }),
-    );
-  }
-
-  /** Looks up every `user=` of `config` once, so spawns find them in the directory's cache. */
-  async #knowUsers(config: ResolvedConfig, users = this.#users): Promise<void> {
-    const directory = users.directory;
-    if (!directory) return;
-    const names = new Set(config.groups.flatMap((g) => g.processes.map((p) => p.user)));
-    await Promise.all([...names].filter((u) => u !== null).map((u) => directory.lookup(u)));
-  }
-}
-
-/** A user directory for one configuration: /etc/passwd and /etc/group read once, NSS asked for the rest. */
-function newUsers(): { directory: UserDirectory; resolve: UserResolver } {
-  const directory = new UserDirectory();
-  return { directory, resolve: (user) => directory.lookupCached(user) ?? readUser(user) };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isResolved(config: unknown): config is ResolvedConfig {
-  return (
-    typeof config === 'object' &&
-    config !== null &&
-    Array.isArray((config as ResolvedConfig).groups) &&
-    Object.isFrozen(config)
-  );
 }
