@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killQuietly, pidAlive, waitForPidGone } from './pids.js';
+import { killQuietly, pidAlive, processAlive } from './pids.js';
 import { DEADLINE_MS, waitUntil } from './wait.js';
 
 /** The host fixture. */
@@ -15,42 +15,77 @@ export const HOST = fileURLToPath(new URL('../fixtures/orphans-host.mjs', import
 /** The tree fixture. */
 export const TREE = fileURLToPath(new URL('../fixtures/orphans-tree.mjs', import.meta.url));
 
-/** The processes of one tree, by role: `tree` (the supervised child), `ingroup`, `setsid`, `daemon`. */
+/**
+ * The processes of one tree, by role: `tree` (the supervised child), `ingroup`, `setsid`, `daemon` (the
+ * daemonizer exits by itself and is not recorded).
+ */
 export interface TreePid {
   readonly role: string;
   readonly pid: number;
   readonly pgid: number;
+  /** Its start time (clock ticks since boot): with the pid, it names this process and no later one. */
+  readonly start: number;
 }
 
-/** Roles each tree records (the daemonizer exits by itself and is not recorded). */
-export const ROLES_PER_TREE = 4;
-
-/** Reads the pids recorded in `file` so far. */
-export function readPids(file: string): TreePid[] {
+function readLines(file: string): string[][] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => {
-      const [role, pid, pgid] = line.split(' ');
-      return { role: role!, pid: Number(pid), pgid: Number(pgid) };
-    });
+    .map((line) => line.split(' '));
 }
 
-/** Waits until `count` trees have recorded all their processes; resolves with them. */
+/** Reads the processes recorded in `file` so far. */
+export function readPids(file: string): TreePid[] {
+  return readLines(file)
+    .filter(([role]) => role !== 'ready')
+    .map(([role, pid, pgid, start]) => ({
+      role: role!,
+      pid: Number(pid),
+      pgid: Number(pgid),
+      start: Number(start),
+    }));
+}
+
+/**
+ * Waits until `count` trees are ready (every process runs and nothing else is left of the start-up: see the
+ * fixture's header); resolves with their processes.
+ */
 export function waitForTrees(file: string, count = 1): Promise<TreePid[]> {
   return waitUntil(() => {
-    const pids = readPids(file);
-    return pids.length >= count * ROLES_PER_TREE ? pids : undefined;
-  }, `${count} tree(s) recorded their pids in ${file}`);
+    const ready = readLines(file).filter(([role]) => role === 'ready').length;
+    return ready >= count ? readPids(file) : undefined;
+  }, `${count} tree(s) are ready in ${file}`);
 }
 
-/** Resolves once every pid is gone (a zombie counts as gone); rejects naming the survivors. */
-export async function expectAllGone(pids: readonly number[], timeoutMs = DEADLINE_MS): Promise<void> {
+/** Whether this very process is alive: a later process given the same pid does not count. */
+export function treeAlive(p: TreePid): boolean {
+  return processAlive(p.pid, p.start);
+}
+
+/** Kills what is left of the processes recorded in `file` (never a later process with a reused pid). */
+export function killRecorded(file: string): void {
+  for (const p of readPids(file)) if (treeAlive(p)) killQuietly(p.pid);
+}
+
+/**
+ * Resolves once every process is gone (a zombie counts as gone); rejects naming the survivors. A recorded
+ * process ({@link TreePid}) counts as gone once its pid names another process.
+ */
+export async function expectAllGone(
+  procs: readonly (number | TreePid)[],
+  timeoutMs = DEADLINE_MS,
+): Promise<void> {
+  const alive = (p: number | TreePid) => (typeof p === 'number' ? pidAlive(p) : treeAlive(p));
   try {
-    await waitUntil(() => pids.every((p) => !pidAlive(p)), 'every pid is gone', timeoutMs);
+    await waitUntil(() => !procs.some(alive), 'every pid is gone', timeoutMs);
   } catch {
-    throw new Error(`still alive: ${pids.filter(pidAlive).join(', ')}`);
+    throw new Error(
+      `still alive: ${procs
+        .filter(alive)
+        .map((p) => (typeof p === 'number' ? p : p.pid))
+        .join(', ')}`,
+    );
   }
 }
 
@@ -122,19 +157,17 @@ export class Host {
     }, `the host printed ${pattern} (stderr: ${this.stderr})`);
   }
 
-  /** Waits until every tree runs and has recorded its pids; resolves with every pid of every tree. */
+  /** Waits until every tree runs and is ready; resolves with every pid of every tree. */
   async ready(numprocs = 1): Promise<number[]> {
     await this.line(/^running/);
     return (await waitForTrees(this.pidsFile, numprocs)).map((p) => p.pid);
   }
 }
 
-/** Kills everything a test may have left: the host, its watchdog and every recorded pid. */
+/** Kills everything a test may have left: the host, its watchdog and every recorded process. */
 export async function cleanUp(host: Host, extra: readonly number[] = []): Promise<void> {
-  const watchdog = watchdogOf(host.pid);
-  const pids = [host.pid, watchdog, ...readPids(host.pidsFile).map((p) => p.pid), ...extra].filter(
-    (p) => p > 0,
-  );
-  for (const p of pids) killQuietly(p);
-  await Promise.all(pids.map((p) => waitForPidGone(p)));
+  const others = [host.pid, watchdogOf(host.pid), ...extra].filter((p) => p > 0);
+  const recorded = readPids(host.pidsFile).filter(treeAlive);
+  for (const p of [...others, ...recorded.map((r) => r.pid)]) killQuietly(p);
+  await expectAllGone([...others, ...recorded]);
 }

@@ -28,6 +28,24 @@ export async function waitForPidGone(pid: number, timeoutMs = DEADLINE_MS): Prom
   await waitUntil(() => !pidAlive(pid), `pid ${pid} is gone`, timeoutMs);
 }
 
+/**
+ * The start time of `pid`, in clock ticks since boot (`/proc/<pid>/stat` field 22), or null when there is no
+ * such process. With the pid it names one process: pid numbers are reused (pid_max may be as low as 32768).
+ */
+export function startTimeOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the process that started at `start` with this pid is alive (see {@link pidAlive}). */
+export function processAlive(pid: number, start: number): boolean {
+  return pidAlive(pid) && startTimeOf(pid) === start;
+}
+
 /** The process group id of a live pid, from `/proc/<pid>/stat` (field 5). */
 export function pgidOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

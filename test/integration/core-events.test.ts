@@ -6,7 +6,8 @@
 import { describe, expect } from 'vitest';
 import type { ListenerErrorRecord, ProcessStateEvent, SupervisorEvent } from '../../src/index.js';
 import { FAIL_SECS, it, prog } from '../helpers/core.js';
-import { EventRecorder, waitForEvent } from '../helpers/wait.js';
+import { EventRecorder } from '../helpers/wait.js';
+import { captureWarnings } from '../helpers/warnings.js';
 
 describe.concurrent('events', () => {
   it('one event object, under its type, PROCESS_STATE and EVENT, on Supervisor, group and Process', async ({
@@ -151,13 +152,11 @@ describe.concurrent('events', () => {
     h.sup.on('PROCESS_STATE_RUNNING', () => {
       throw new Error('unheard');
     });
-    const warning = waitForEvent<Error>(
-      process as unknown as Parameters<typeof waitForEvent>[0],
-      'warning',
-      (w) => w.message.includes('unheard'),
-    );
+    using warnings = captureWarnings({ name: 'ProcvisorListenerWarning', message: 'unheard' });
     await h.sup.startProcess('a');
-    expect((await warning).message).toMatch(/a listener for PROCESS_STATE_RUNNING threw: Error: unheard/);
+    expect((await warnings.nth()).message).toMatch(
+      /a listener for PROCESS_STATE_RUNNING threw: Error: unheard/,
+    );
   });
 
   it('a listener may call the API: stop from a RUNNING listener, start from an EXITED one', async ({

@@ -80,7 +80,7 @@ describe('shared hooks', () => {
     const hook = process.listeners('exit').find((l) => Symbol.for('procvisor.exit-hook') in l);
     expect(hook).toBeDefined();
     hook!(0);
-    await expectAllGone(tree.map((p) => p.pid));
+    await expectAllGone(tree);
     const exited = await h.reach('tree', 'EXITED');
     expect(exited.expected).toBe(false);
   });

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { ActivityLogRecord, ProgramConfig } from '../../src/index.js';
 import { it } from '../helpers/core.js';
-import { expectAllGone, readPids, TREE, waitForTrees } from '../helpers/orphans.js';
-import { killQuietly, pidAlive } from '../helpers/pids.js';
+import { expectAllGone, killRecorded, TREE, treeAlive, waitForTrees } from '../helpers/orphans.js';
 
 function treeProgram(pidsFile: string, flags: string[] = [], overrides: Partial<ProgramConfig> = {}) {
   return {
@@ -28,7 +27,7 @@ describe.concurrent('shutdown()', () => {
     onTestFinished,
   }) => {
     const pidsFile = join(tmp, 'pids');
-    onTestFinished(() => readPids(pidsFile).forEach((p) => killQuietly(p.pid)));
+    onTestFinished(() => killRecorded(pidsFile));
     const h = supervise({ programs: { tree: treeProgram(pidsFile) } });
     const log: ActivityLogRecord[] = [];
     h.sup.on('log', (r) => log.push(r));
@@ -41,7 +40,7 @@ describe.concurrent('shutdown()', () => {
     expect(byRole.daemon!.pgid).not.toBe(byRole.tree!.pid);
 
     await h.sup.shutdown();
-    expect(tree.map((p) => p.pid).filter(pidAlive)).toEqual([]);
+    expect(tree.filter(treeAlive)).toEqual([]);
     // The child was stopped the supervisord way; the leftovers (without stopasgroup) got SIGTERM after.
     expect(log.map((r) => r.message)).toContain('stopped: tree (terminated by SIGTERM)');
     const leftovers = log.find((r) => r.message.startsWith('terminated leftover descendants: '));
@@ -59,7 +58,7 @@ describe.concurrent('shutdown()', () => {
     onTestFinished,
   }) => {
     const pidsFile = join(tmp, 'pids');
-    onTestFinished(() => readPids(pidsFile).forEach((p) => killQuietly(p.pid)));
+    onTestFinished(() => killRecorded(pidsFile));
     const h = supervise({ programs: { tree: treeProgram(pidsFile, ['--ignore-term']) } });
     const log: ActivityLogRecord[] = [];
     h.sup.on('log', (r) => log.push(r));
@@ -67,7 +66,7 @@ describe.concurrent('shutdown()', () => {
     const tree = await waitForTrees(pidsFile);
 
     await h.sup.shutdown();
-    expect(tree.map((p) => p.pid).filter(pidAlive)).toEqual([]);
+    expect(tree.filter(treeAlive)).toEqual([]);
     expect(log.map((r) => [r.level, r.message])).toEqual(
       expect.arrayContaining([
         ['warn', 'stopped: tree (terminated by SIGKILL)'],
@@ -84,7 +83,7 @@ describe.concurrent('group signals reach descendants that left the group', () =>
     onTestFinished,
   }) => {
     const pidsFile = join(tmp, 'pids');
-    onTestFinished(() => readPids(pidsFile).forEach((p) => killQuietly(p.pid)));
+    onTestFinished(() => killRecorded(pidsFile));
     const h = supervise({
       programs: { tree: treeProgram(pidsFile, [], { stopasgroup: true, stopwaitsecs: 10 }) },
     });
@@ -95,7 +94,7 @@ describe.concurrent('group signals reach descendants that left the group', () =>
     await h.sup.stopProcess('tree');
     expect(h.seq('tree').at(-1)).toBe('STOPPING->STOPPED');
     // Not shutdown's sweep: the supervisor still runs, and the SIGTERM sent with the group did it.
-    await expectAllGone(tree.map((p) => p.pid));
+    await expectAllGone(tree);
   });
 
   it('killasgroup: the SIGKILL reaches them although they ignore SIGTERM', async ({
@@ -104,7 +103,7 @@ describe.concurrent('group signals reach descendants that left the group', () =>
     onTestFinished,
   }) => {
     const pidsFile = join(tmp, 'pids');
-    onTestFinished(() => readPids(pidsFile).forEach((p) => killQuietly(p.pid)));
+    onTestFinished(() => killRecorded(pidsFile));
     const h = supervise({
       programs: { tree: treeProgram(pidsFile, ['--ignore-term'], { killasgroup: true, stopwaitsecs: 0.5 }) },
     });
@@ -113,6 +112,6 @@ describe.concurrent('group signals reach descendants that left the group', () =>
     await h.reach('tree', 'RUNNING');
 
     await h.sup.stopProcess('tree');
-    await expectAllGone(tree.map((p) => p.pid));
+    await expectAllGone(tree);
   });
 });

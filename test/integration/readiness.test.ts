@@ -43,7 +43,9 @@ describe('readiness with real processes', () => {
       programs: { srv: server(port, ['--delay=400'], { readiness: { tcp: port, interval: 0.05 } }) },
     });
     let connectableAtRunning: Promise<boolean> | undefined;
-    h.sup.on('PROCESS_STATE_RUNNING', () => (connectableAtRunning = canConnect(port)));
+    h.sup.on('PROCESS_STATE_RUNNING', () => {
+      connectableAtRunning = canConnect(port);
+    });
     await h.sup.start();
     await h.sup.waitForState('srv', 'RUNNING', { timeout: 10_000 });
     expect(await connectableAtRunning).toBe(true);

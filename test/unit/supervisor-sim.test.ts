@@ -385,6 +385,8 @@ describe('listener views', () => {
     const { sup } = setup({ programs: { p: { command: 'sleep 100', ...quiet } } });
     const errors: unknown[] = [];
     sup.on('listenerError', (r) => errors.push(r.error));
+    // An async listener on purpose: what the library must survive.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     sup.on('PROCESS_STATE_STARTING', async () => {
       throw new Error('async boom');
     });
