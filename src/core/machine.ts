@@ -32,7 +32,7 @@ export interface Snapshot {
   readonly failing: string | null;
 }
 
-/** A fresh process: STOPPED, never started. */
+/** @internal A fresh process: STOPPED, never started. */
 export const INITIAL_SNAPSHOT: Snapshot = Object.freeze({
   state: 'STOPPED',
   backoff: 0,

@@ -279,6 +279,7 @@ const stopWithoutChild: Handler<'stop'> = (s, _i, ctx) => ({
 /**
  * supervisord's transition table: one row per state, one handler per input the state reacts to. Inputs a
  * row does not list are ignored in that state (supervisord's methods assert or do nothing there).
+ * @internal
  */
 export const TRANSITIONS: { readonly [S in ProcessStateName]: Row } = {
   STOPPED: { start, stop: stopWithoutChild },
@@ -318,7 +319,7 @@ export const TRANSITIONS: { readonly [S in ProcessStateName]: Row } = {
   },
 };
 
-/** Applies one input to a snapshot. Pure: the same arguments always give the same result. */
+/** @internal Applies one input to a snapshot. Pure: the same arguments always give the same result. */
 export function transition(s: Snapshot, input: Input, ctx: TransitionContext): Result {
   const handler = TRANSITIONS[s.state][input.type] as Handler<InputType> | undefined;
   if (!handler) return unchanged(s);

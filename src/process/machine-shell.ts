@@ -83,7 +83,7 @@ export class MachineShell {
       !this.#disposed &&
       this.#ctx.phase() === 'running';
     const start = (p: Prepared) => {
-      if (eligible()) this.request(() => eligible() && this.dispatchStart(p));
+      if (eligible()) this.post(() => void (eligible() && this.dispatchStart(p)));
     };
     if (!eligible()) return;
     if (prepared) start(prepared);
@@ -92,7 +92,7 @@ export class MachineShell {
 
   /** supervisord's `stop_all` for one process: RUNNING and STARTING stop, BACKOFF gives up. */
   stopForShutdown(): void {
-    this.request(() => {
+    this.post(() => {
       const state = this.snap.state;
       if (state === 'RUNNING' || state === 'STARTING') this.dispatch({ type: 'stop', ...this.stamp() });
       else if (state === 'BACKOFF') this.dispatch({ type: 'giveUp', ...this.stamp() });
@@ -128,6 +128,12 @@ export class MachineShell {
         }
       });
     });
+  }
+
+  /** A request of the machine's own (an automatic start, a shutdown stop): like request(), nobody awaits it. */
+  post(run: () => void): void {
+    if (!this.#busy && this.#mailbox.length === 0) return run();
+    this.#mailbox.push(run);
   }
 
   dispatchStart(prepared: Prepared): void {
@@ -243,7 +249,7 @@ export class MachineShell {
         // supervisord restarts on its next loop iteration; we do it on a later turn, paced.
         this.#ctx.deferrer.defer(this.#owner, () =>
           prepare(this.#config, this.#ctx.resolveCommand, (prepared) => {
-            if (this.#ctx.phase() === 'running') this.request(() => this.dispatchStart(prepared));
+            if (this.#ctx.phase() === 'running') this.post(() => this.dispatchStart(prepared));
           }),
         );
         break;
@@ -271,7 +277,7 @@ export class MachineShell {
       prepare(this.#config, this.#ctx.resolveCommand, (prepared) => {
         if (this.#timers.get(timer) !== token) return;
         this.#timers.delete(timer);
-        this.request(() => {
+        this.post(() => {
           this.#prepared = prepared;
           try {
             fire();
