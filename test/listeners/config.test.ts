@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig, type SupervisorConfig } from '../../../src/index.js';
+import { ConfigError, resolveConfig, type SupervisorConfig } from '../../src/index.js';
 
 // eventListeners: supervisord's [eventlistener:x] (options.py process_groups_from_parser, section 3.3).
 
@@ -116,7 +116,7 @@ describe('eventListeners config', () => {
 
 describe('reload', () => {
   it('a pool whose events, bufferSize or resultHandler changed is a changed group', async () => {
-    const { diffGroups } = await import('../../../src/core/reload-diff.js');
+    const { diffGroups } = await import('../../src/core/reload-diff.js');
     const base = { command: 'sleep 1', events: ['EVENT'] };
     const before = resolveConfig({ eventListeners: { a: base, b: base, c: base, d: base } });
     const active = new Map(before.groups.map((g) => [g.name, g]));

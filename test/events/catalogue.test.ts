@@ -7,8 +7,8 @@ import {
   Supervisor,
   eventTypeChain,
   type SupervisorEvent,
-} from '../../../src/index.js';
-import { FakeSpawner } from '../../helpers/fake-spawner.js';
+} from '../../src/index.js';
+import { FakeSpawner } from '../helpers/fake-spawner.js';
 
 // The catalogue (events.py EventTypes) and the events added for issue 5.
 

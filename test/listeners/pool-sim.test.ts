@@ -9,8 +9,8 @@ import {
   type ListenerStateChangeRecord,
   type SupervisorConfig,
   type SupervisorEvent,
-} from '../../../src/index.js';
-import { FakeSpawner, type FakeChild } from '../../helpers/fake-spawner.js';
+} from '../../src/index.js';
+import { FakeSpawner, type FakeChild } from '../helpers/fake-spawner.js';
 
 // Event listener pools in the simulated tier: real Supervisor, Process and pool code, a ManualClock and a
 // fake spawner whose children the test makes speak the protocol (process.py EventListenerPool,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ListenerProtocol } from '../../../src/listeners/protocol.js';
-import type { ListenerStateName } from '../../../src/listeners/types.js';
+import { ListenerProtocol } from '../../src/listeners/protocol.js';
+import type { ListenerStateName } from '../../src/listeners/types.js';
 
 // The listener side of the protocol as a pure parser (dispatchers.py PEventListenerDispatcher).
 

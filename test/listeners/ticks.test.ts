@@ -5,9 +5,9 @@ import {
   TickEvent,
   type SupervisorConfig,
   type SupervisorEvent,
-} from '../../../src/index.js';
-import { timeslice } from '../../../src/listeners/ticks.js';
-import { FakeSpawner } from '../../helpers/fake-spawner.js';
+} from '../../src/index.js';
+import { timeslice } from '../../src/listeners/ticks.js';
+import { FakeSpawner } from '../helpers/fake-spawner.js';
 
 // TICK_5 / TICK_60 / TICK_3600 on a manual clock (supervisord.py Supervisor.tick): aligned on the wall
 // clock, `when` = start of the new period, a timer only while someone subscribes.

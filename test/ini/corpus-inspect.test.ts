@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import { inspectIni } from '../../../src/ini/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { inspectIni } from '../../src/ini/index.js';
 import {
   CORPUS,
   HAVE_CORPUS,

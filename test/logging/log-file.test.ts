@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HIGH_WATER_MARK, LogFile, type LogFileEvents } from '../../../src/logging/log-file.js';
+import { HIGH_WATER_MARK, LogFile, type LogFileEvents } from '../../src/logging/log-file.js';
 import { hasSupervisordPython, supervisordRotate } from './supervisord-python.js';
 
 let dir: string;

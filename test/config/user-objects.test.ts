@@ -2,8 +2,8 @@
 // mutates or keeps a reference to the user's own objects. Functions are the exception: `check` and
 // `resultHandler` are kept as the same function, and are never frozen.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import { resolveConfig, Supervisor, type ResolvedConfig, type SupervisorConfig } from '../../../src/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { resolveConfig, Supervisor, type ResolvedConfig, type SupervisorConfig } from '../../src/index.js';
 
 const opts = { env: {}, hostNodeName: 'box' };
 

@@ -1,9 +1,9 @@
 import { homedir, tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import type { ConfigIssue } from '../../../src/errors.js';
-import { parseConfig, resolveConfig, validateConfig } from '../../../src/config/index.js';
-import type { ProcessConfig, ResolvedConfig, SupervisorConfig } from '../../../src/config/index.js';
+import { ConfigError } from '../../src/errors.js';
+import type { ConfigIssue } from '../../src/errors.js';
+import { parseConfig, resolveConfig, validateConfig } from '../../src/config/index.js';
+import type { ProcessConfig, ResolvedConfig, SupervisorConfig } from '../../src/config/index.js';
 
 const env = { HOME: '/home/u', PRIO: '5', USER: 'alice' };
 const opts = { env, hostNodeName: 'box' };

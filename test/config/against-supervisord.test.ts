@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../../src/config/index.js';
+import { resolveConfig } from '../../src/config/index.js';
 
 const PY = '/usr/bin/python3';
 const haveSupervisor = existsSync(PY) && existsSync('/usr/lib/python3/dist-packages/supervisor/options.py');

@@ -9,11 +9,7 @@ import { describe, expect } from 'vitest';
 import { SupervisorError } from '../../src/index.js';
 import { it } from '../helpers/core.js';
 import { prog } from '../helpers/logging.js';
-import {
-  hasSupervisordPython,
-  supervisordReadFile,
-  supervisordTailFile,
-} from '../unit/logging/supervisord-python.js';
+import { hasSupervisordPython, supervisordReadFile, supervisordTailFile } from './supervisord-python.js';
 
 async function fault(p: Promise<unknown>): Promise<string> {
   try {

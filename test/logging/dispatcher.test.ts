@@ -13,7 +13,7 @@ import {
   OutputDispatcher,
   findPrefixAtEnd,
   stripEscapes,
-} from '../../../src/logging/dispatcher.js';
+} from '../../src/logging/dispatcher.js';
 import { hasSupervisordPython, supervisordDispatch, type DispatcherRun } from './supervisord-python.js';
 
 const B = BEGIN_TOKEN.toString();

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SupervisorError } from '../../../src/errors.js';
-import { readLogFile, tailLogFile } from '../../../src/logging/read.js';
+import { SupervisorError } from '../../src/errors.js';
+import { readLogFile, tailLogFile } from '../../src/logging/read.js';
 import { hasSupervisordPython, supervisordReadFile, supervisordTailFile } from './supervisord-python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'procvisor-read-'));

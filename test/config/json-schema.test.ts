@@ -2,8 +2,8 @@
 // `configJsonSchema` and written by `npm run build` to schema/procvisor.schema.json (the packaging test checks
 // that the two are the same).
 import { describe, expect, it } from 'vitest';
-import { buildJsonSchema, configJsonSchema } from '../../../src/config/index.js';
-import { programSchema } from '../../../src/config/schema/index.js';
+import { buildJsonSchema, configJsonSchema } from '../../src/config/index.js';
+import { programSchema } from '../../src/config/schema/index.js';
 
 interface Node {
   description?: string;

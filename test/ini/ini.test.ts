@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
-import { inspectIni, parseIni, toIni } from '../../../src/ini/index.js';
-import type { IniConfig } from '../../../src/ini/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { inspectIni, parseIni, toIni } from '../../src/ini/index.js';
+import type { IniConfig } from '../../src/ini/index.js';
 
 // Tests that need neither Python nor the corpus: converters as used from INI (values checked against
 // supervisord 4.2.5), error places and wording, the config object's shape, and toIni.

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { resolveConfig } from '../../../src/config/index.js';
-import type { ProcessConfig, ResolvedConfig } from '../../../src/config/types.js';
-import { ConfigError } from '../../../src/errors.js';
-import { inspectIni, parseIni, toIni } from '../../../src/ini/index.js';
+import { resolveConfig } from '../../src/config/index.js';
+import type { ProcessConfig, ResolvedConfig } from '../../src/config/types.js';
+import { ConfigError } from '../../src/errors.js';
+import { inspectIni, parseIni, toIni } from '../../src/ini/index.js';
 import { fileOptions, replaceHere } from './corpus-helpers.js';
 
 /** Our resolved process in reference.py's JSON shape. */

@@ -6,10 +6,10 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pyGlob } from '../../../src/ini/glob.js';
-import type { IniReadOptions } from '../../../src/ini/index.js';
+import { pyGlob } from '../../src/ini/glob.js';
+import type { IniReadOptions } from '../../src/ini/index.js';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CORPUS = path.resolve(PROJECT_ROOT, '../shared/ini-corpus');
 export const HAVE_CORPUS = existsSync(path.join(CORPUS, 'files'));
 

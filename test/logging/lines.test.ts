@@ -1,6 +1,6 @@
 /** LineFollower: splitting, CRLF, long lines, the bounded buffer with its marker, ending. */
 import { describe, expect, it } from 'vitest';
-import { LineFollower, droppedMarker } from '../../../src/logging/lines.js';
+import { LineFollower, droppedMarker } from '../../src/logging/lines.js';
 
 async function drain(f: LineFollower, n: number): Promise<string[]> {
   const out: string[] = [];

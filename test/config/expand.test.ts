@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envExpansions, expand } from '../../../src/config/expand.js';
+import { envExpansions, expand } from '../../src/config/expand.js';
 
 describe('expand (supervisord wording)', () => {
   it('expands', () => {

@@ -16,8 +16,8 @@ import {
   signalName,
   signalNumber,
   SYSLOG,
-} from '../../../src/config/datatypes.js';
-import { pythonRepr } from '../../../src/python/repr.js';
+} from '../../src/config/datatypes.js';
+import { pythonRepr } from '../../src/python/repr.js';
 
 describe('integer (Python int())', () => {
   it.each([
