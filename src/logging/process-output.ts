@@ -5,6 +5,7 @@
  * as its group.
  * @module
  */
+import type { Clock } from '../clock.js';
 import { closeSync, existsSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -34,6 +35,8 @@ export interface OutputHost {
   emit(event: SupervisorEvent): void;
   /** Reports a log that cannot be written; the child must keep running. */
   fault(record: LogErrorRecord): void;
+  /** Times the pause after a write error. */
+  readonly clock?: Clock;
   /** Writes an activity-log line (recoveries). */
   note?(message: string): void;
   /** Stop reading the child's `channel` pipe: its log file is behind. */
@@ -143,7 +146,11 @@ class ChannelOutput {
     try {
       this.#file = LogFile.open(
         this.path,
-        { maxbytes: this.config.logfileMaxbytes, backups: this.config.logfileBackups },
+        {
+          maxbytes: this.config.logfileMaxbytes,
+          backups: this.config.logfileBackups,
+          ...(this.#host.clock ? { clock: this.#host.clock } : {}),
+        },
         {
           error: (err) => this.#fault('file', this.path!, err),
           recovered: (dropped) =>

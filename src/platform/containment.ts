@@ -13,6 +13,7 @@
  * child and unregisters at close.
  * @module
  */
+import type { Clock } from '../clock.js';
 import { randomBytes } from 'node:crypto';
 import { addMember, removeMember, setExcluded, type HostMember } from './exit-hooks.js';
 import {
@@ -42,6 +43,8 @@ export interface ContainmentOptions {
   readonly stopwaitsecs?: () => readonly (readonly number[])[];
   /** Writes an activity-log line. */
   readonly log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** Times the grace before SIGKILL of leftover descendants. */
+  readonly clock?: Clock;
 }
 
 let hostTag: string | undefined;
@@ -176,7 +179,7 @@ export class Containment implements HostMember {
       if (this.#children > 0) {
         const result = await terminateTree(
           { groups: [...this.#groups.values()], tags: [this.#tag], exclude: this.#exclude() },
-          { graceMs },
+          { graceMs, ...(this.#options.clock ? { clock: this.#options.clock } : {}) },
         );
         this.#report(result);
       }

@@ -64,6 +64,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
       childlogdir: settings.childlogdir,
       identifier: settings.identifier,
       stripAnsi: settings.stripAnsi,
+      clock: ctx.clock,
       ...(ctx.syslog ? { syslog: ctx.syslog } : {}),
       pid: () => this.#shell.snap.pid,
       emit: (event) => this._deliver(event),

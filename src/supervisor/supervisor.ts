@@ -95,6 +95,7 @@ export class Supervisor extends ControlApi {
           shutdown: () => this.shutdown(),
           stopwaitsecs: () => this.groups.map((g) => g.processes.map((p) => p.config.stopwaitsecs)),
           log: (level, message) => this.#log(level, message),
+          clock: this.#clock,
         })
       : null;
     this.#users = new ConfigUsers(real);
