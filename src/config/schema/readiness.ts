@@ -1,0 +1,85 @@
+/**
+ * procvisor's own program options, not in supervisord: `readiness` (when STARTING becomes RUNNING) and
+ * `dependsOn` (what autostart waits for).
+ * @module
+ */
+
+import { z } from 'zod';
+import { bool, secs } from './options.js';
+
+/** A dependency condition of `dependsOn`. */
+export const DEPENDENCY_CONDITIONS = ['started', 'ready', 'exited-ok'] as const;
+
+const readinessCommon = {
+  /** Seconds to wait for readiness before the start counts as failed (BACKOFF). @default 30 */
+  timeout: secs()
+    .default(30)
+    .describe('Seconds to wait for readiness; past it the start failed. @default 30'),
+  /** Seconds between attempts of the tcp, http and check kinds. @default 0.1 */
+  interval: secs().default(0.1).describe('Seconds between tcp/http/check attempts. @default 0.1'),
+  /** Also require `startsecs` to have passed (readiness on top of startsecs). @default false */
+  startsecs: bool()
+    .default(false)
+    .describe('Also wait for startsecs (readiness on top of startsecs, not in place of it). @default false'),
+};
+
+/**
+ * `readiness` (procvisor, not in supervisord): decides when STARTING becomes RUNNING. Exactly one kind.
+ */
+export const readiness = z
+  .union(
+    [
+      z.strictObject({
+        /** A line of output matching this (a RegExp, or a string searched for) means ready. */
+        pattern: z.union([z.string().min(1), z.instanceof(RegExp)]),
+        /** Which output to watch. @default 'both' */
+        channel: z.enum(['stdout', 'stderr', 'both']).default('both'),
+        ...readinessCommon,
+      }),
+      z.strictObject({
+        /** A TCP port (on 127.0.0.1) or `{ host, port }` accepting connections means ready. */
+        tcp: z.union([
+          z.number().int().min(1).max(65535),
+          z.string().min(1),
+          z.strictObject({
+            host: z.string().default('127.0.0.1'),
+            port: z.union([z.number().int(), z.string()]),
+          }),
+        ]),
+        ...readinessCommon,
+      }),
+      z.strictObject({
+        /** An HTTP(S) URL answering 2xx means ready. */
+        http: z.string().min(1),
+        ...readinessCommon,
+      }),
+      z.strictObject({
+        /** A function returning (or resolving to) true means ready; a throw counts as not ready yet. */
+        check: z.custom<(process: { name: string; pid: number }) => unknown>((v) => typeof v === 'function', {
+          error: 'expected a function',
+        }),
+        ...readinessCommon,
+      }),
+    ],
+    {
+      error:
+        'expected one of { pattern }, { tcp }, { http } or { check }, with optional timeout, interval, startsecs',
+    },
+  )
+  .nullable()
+  .default(null)
+  .describe(
+    'procvisor readiness: { pattern } (an output line), { tcp } (a port accepting connections), { http } (a URL ' +
+      'answering 2xx) or { check } (a function); decides when STARTING becomes RUNNING. @default null',
+  );
+
+/** `dependsOn` (procvisor, not in supervisord): `{ program: condition }`. */
+export const dependsOn = z
+  .record(z.string(), z.enum(DEPENDENCY_CONDITIONS), {
+    error: "expected { program: 'started' | 'ready' | 'exited-ok' }",
+  })
+  .default({})
+  .describe(
+    "procvisor dependencies: { program: 'started' | 'ready' | 'exited-ok' }; autostart waits for them and " +
+      'shutdown stops dependents first. @default {}',
+  );

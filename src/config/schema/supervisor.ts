@@ -1,0 +1,146 @@
+/**
+ * The whole configuration: supervisord's `[supervisord]` options (`supervisor/options.py
+ * ServerOptions.read_config`), the programs, the event listener pools and the groups.
+ * @module
+ */
+
+import { tmpdir } from 'node:os';
+import { z } from 'zod';
+import { loggingLevel, processOrGroupName } from '../datatypes.js';
+import { eventListenerSchema } from './event-listener.js';
+import { groupSchema } from './group.js';
+import { bool, converted, environment, int } from './options.js';
+import { programSchema } from './program.js';
+
+/** The whole configuration: supervisord's `[supervisord]` options, the programs and the groups. */
+export const configSchema = z
+  .strictObject({
+    /** The programs, by name (supervisord's `[program:<name>]` sections). @default {} */
+    programs: z
+      .record(z.string(), programSchema, { error: 'expected an object of programs by name' })
+      .default({})
+      .describe("The programs by name: supervisord's [program:<name>] sections."),
+    /** Event listener pools, by name (supervisord's `[eventlistener:<name>]` sections). @default {} */
+    eventListeners: z
+      .record(z.string(), eventListenerSchema, {
+        error: 'expected an object of event listener pools by name',
+      })
+      .default({})
+      .describe("Event listener pools by name: supervisord's [eventlistener:<name>] sections."),
+    /** Heterogeneous groups, by name (supervisord's `[group:<name>]` sections). @default {} */
+    groups: z
+      .record(z.string(), groupSchema, { error: 'expected an object of groups by name' })
+      .default({})
+      .describe("Heterogeneous groups by name: supervisord's [group:<name>] sections."),
+    /** `identifier`: this supervisor's name (getIdentification, event envelopes, AUTO log names). @default 'supervisor' */
+    identifier: z
+      .string()
+      .default('supervisor')
+      .describe(
+        '`identifier`: the supervisor\'s name, used in events and AUTO log file names. @default "supervisor"',
+      ),
+    /** `childlogdir`: directory of AUTO log files. @default the OS temporary directory (`os.tmpdir()`) */
+    childlogdir: z
+      .string()
+      .default(() => tmpdir())
+      .describe('`childlogdir`: directory for AUTO child log files. @default the OS temporary directory'),
+    /** `nocleanup`: keep old AUTO log files at start instead of deleting them. @default false */
+    nocleanup: bool()
+      .default(false)
+      .describe('`nocleanup`: keep old AUTO log files at start. @default false'),
+    /** `environment`: variables for every program (below each program's own); also ENV_* names. @default {} */
+    environment: environment().default({}),
+    /** `strip_ansi`: remove ANSI escape sequences from child output before logging. @default false */
+    stripAnsi: bool()
+      .default(false)
+      .describe('`strip_ansi`: strip ANSI escapes from child output in logs. @default false'),
+    /** The supervisor's server URL, exported to children as SUPERVISOR_SERVER_URL; null = not exported. @default null */
+    serverurl: z
+      .union([z.string(), z.null()], { error: 'expected a URL or null' })
+      .default(null)
+      .describe(
+        "The supervisor's own server URL given to children as SUPERVISOR_SERVER_URL; null = none. @default null",
+      ),
+    /** The directory `%(here)s` expands to (supervisord: the config file's directory). @default process.cwd() */
+    here: z
+      .string()
+      .optional()
+      .describe(
+        "The directory %(here)s expands to (supervisord: the config file's directory). @default the current directory",
+      ),
+    /** `minfds`: the file descriptors the supervisor wants available. @default 1024 */
+    minfds: int('').default(1024).describe('`minfds`: minimum free file descriptors wanted. @default 1024'),
+    /** `minprocs`: the process slots the supervisor wants available. @default 200 */
+    minprocs: int('').default(200).describe('`minprocs`: minimum process slots wanted. @default 200'),
+    /** `loglevel`: critical, error, warn, info, debug, trace or blather. @default 'info' */
+    loglevel: converted(z.string({ error: 'expected a log level name' }), loggingLevel)
+      .default('info')
+      .describe('`loglevel`: critical, error, warn, info, debug, trace or blather. @default "info"'),
+  })
+  .superRefine(
+    (c, ctx) => {
+      const checkName = (kind: 'programs' | 'groups' | 'eventListeners', name: string): void => {
+        try {
+          if (processOrGroupName(name) !== name)
+            throw new Error(`Invalid name: ${JSON.stringify(name)} (surrounding space)`);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', path: [kind, name], message: (err as Error).message });
+        }
+      };
+      for (const name of Object.keys(c.programs)) checkName('programs', name);
+      for (const name of Object.keys(c.eventListeners)) {
+        checkName('eventListeners', name);
+        const grouped = Object.values(c.groups).some((g) => g.programs.includes(name));
+        if (Object.hasOwn(c.groups, name) || (Object.hasOwn(c.programs, name) && !grouped)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['eventListeners', name],
+            message: `event listener pool ${name} has the name of another group`,
+          });
+        }
+      }
+      for (const name of Object.keys(c.groups)) {
+        checkName('groups', name);
+        if (
+          Object.hasOwn(c.programs, name) &&
+          !Object.values(c.groups).some((g) => g.programs.includes(name))
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['groups', name],
+            message: `group ${name} has the name of program ${name}, which forms its own group`,
+          });
+        }
+      }
+      for (const [name, group] of Object.entries(c.groups)) {
+        const seen = new Set<string>();
+        group.programs.forEach((program, i) => {
+          if (!Object.hasOwn(c.programs, program)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['groups', name, 'programs', i],
+              message: `[group:${name}] names unknown program ${program}`,
+            });
+          } else if (seen.has(program)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['groups', name, 'programs', i],
+              message: `[group:${name}] lists program ${program} twice`,
+            });
+          }
+          seen.add(program);
+        });
+      }
+    },
+    {
+      when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'groups' && (i.path?.length ?? 0) <= 3),
+    },
+  );
+
+/**
+ * The configuration as users write it (also published as a JSON Schema: `configJsonSchema`).
+ * @useDeclaredType
+ */
+export type SupervisorConfig = z.input<typeof configSchema>;
+/** The configuration after validation and defaults, before expansion (see `parseConfig`). */
+export type ParsedSupervisorConfig = z.output<typeof configSchema>;
