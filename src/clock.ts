@@ -19,12 +19,51 @@ export interface Clock {
   clearTimer(handle: TimerHandle): void;
 }
 
-/** The real clock: `performance.now()`, `Date.now()` and Node timers. */
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A timer of any length: a Node timer, re-armed while the delay is longer than one can hold. */
+class LongTimer {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(ms: number, fn: () => void) {
+    this.#arm(performance.now() + Math.max(0, ms), fn);
+  }
+
+  #arm(at: number, fn: () => void): void {
+    const left = at - performance.now();
+    if (left > MAX_TIMER_MS) this.#timer = setTimeout(() => this.#arm(at, fn), MAX_TIMER_MS);
+    else this.#timer = setTimeout(fn, Math.max(0, left));
+  }
+
+  /** Lets the host exit while only this timer is pending. */
+  unref(): this {
+    this.#timer?.unref();
+    return this;
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+/**
+ * Calls `fn` after `ms` milliseconds, however long (Node's own timers fire at once, with a warning, past
+ * 2^31 - 1 ms, which `startsecs` or `stopwaitsecs` can ask for). Cancel with `handle.clear()`.
+ */
+export function longTimer(ms: number, fn: () => void): { clear(): void; unref(): unknown } {
+  return new LongTimer(ms, fn);
+}
+
+/** The real clock: `performance.now()`, `Date.now()` and Node timers (any delay, see {@link longTimer}). */
 export const systemClock: Clock = {
   now: () => performance.now(),
   wall: () => Date.now(),
-  setTimer: (ms, fn) => setTimeout(fn, ms),
-  clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  setTimer: (ms, fn) => (ms > MAX_TIMER_MS ? new LongTimer(ms, fn) : setTimeout(fn, ms)),
+  clearTimer: (h) => {
+    if (h instanceof LongTimer) h.clear();
+    else clearTimeout(h as ReturnType<typeof setTimeout>);
+  },
 };
 
 interface ManualTimer {

@@ -45,7 +45,7 @@ export type { LinesOptions } from './logging/lines.js';
 export type { SyslogOptions } from './logging/syslog.js';
 export type { TailResult } from './logging/read.js';
 export type { Channel, LogErrorRecord } from './logging/types.js';
-export { resolveConfig, validateConfig, configJsonSchema } from './config/index.js';
+export { resolveConfig, validateConfig, configJsonSchema, CONFIG_LIMITS } from './config/index.js';
 export type { ResolveOptions, ConfigValidation, JsonSchema } from './config/index.js';
 export type {
   SupervisorConfig,

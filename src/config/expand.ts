@@ -7,6 +7,7 @@
 import { MissingNameError, pythonFormat } from '../python/format.js';
 import type { FormatValues } from '../python/format.js';
 import { pythonRepr } from '../python/repr.js';
+import { nameRecord } from './name-record.js';
 
 /** The names a string may use, and their values (`process_num` and `numprocs` are numbers). */
 export type Expansions = FormatValues;
@@ -41,7 +42,7 @@ export function expand(s: string, expansions: Expansions, name: string): string 
 
 /** The `ENV_<NAME>` expansions of an environment (undefined values are left out). */
 export function envExpansions(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = nameRecord<string>();
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[`ENV_${k}`] = v;
   return out;
 }

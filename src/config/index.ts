@@ -16,6 +16,7 @@ export type {
   SupervisorConfig,
 } from './schema/index.js';
 export { parseConfig, resolveConfig, validateConfig } from './resolve/index.js';
+export { CONFIG_LIMITS } from './limits.js';
 export type { ConfigValidation, ResolveOptions } from './resolve/index.js';
 export { buildJsonSchema, configJsonSchema } from './json-schema.js';
 export type { JsonSchema } from './json-schema.js';

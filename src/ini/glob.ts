@@ -59,9 +59,14 @@ export function fnmatchRegExp(pattern: string): RegExp {
     }
   }
   try {
-    return new RegExp(`^(?:${re})$`, 's');
+    const compiled = new RegExp(`^(?:${re})$`, 's');
+    // V8 compiles on first use: a pattern too large for it throws there, so use it once here.
+    compiled.test('');
+    return compiled;
   } catch {
-    return /(?!)/; // a reversed range such as [z-a]: Python drops it and the set can never match
+    // A reversed range such as [z-a] (Python drops it and the set can never match), or a pattern too large
+    // for V8 (Python matches nothing with it in practice): no name matches, and the include warns.
+    return /(?!)/;
   }
 }
 

@@ -14,6 +14,7 @@ import { at, IniValueError } from './ini-error.js';
 import type { IniGroup } from './model.js';
 import { processesFromSection } from './program-section.js';
 import { checkImportSpec } from './supervisord-section.js';
+import { nameRecord } from '../config/name-record.js';
 
 /** An `[eventlistener:x]` as a config entry: the program options plus the pool's own. */
 export type EventListenerConfig = ProgramConfig & {
@@ -47,9 +48,9 @@ function setEntry<T>(record: Record<string, T>, key: string, value: T): void {
 /** `process_groups_from_parser`. */
 export function groupsFromParser(ctx: ReadContext): GroupsResult {
   const groups: IniGroup[] = [];
-  const programs: Record<string, ProgramConfig> = {};
-  const groupDefs: Record<string, GroupDefinition> = {};
-  const eventListeners: Record<string, EventListenerConfig> = {};
+  const programs = nameRecord<ProgramConfig>();
+  const groupDefs = nameRecord<GroupDefinition>();
+  const eventListeners = nameRecord<EventListenerConfig>();
   const allSections = ctx.parser.sections();
   const has = new Set(allSections);
   const homogeneousExclude = new Set<string>();

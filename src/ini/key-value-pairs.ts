@@ -8,6 +8,7 @@
 
 import { Shlex } from '../python/shlex.js';
 import { pyStripChars } from './py-text.js';
+import { nameRecord } from '../config/name-record.js';
 
 /** The tokens of Python's `list(shlex.shlex(text))` with `wordchars += '/.+-():'`. */
 export function shlexTokens(text: string): string[] {
@@ -21,7 +22,7 @@ export function shlexTokens(text: string): string[] {
  */
 export function dictOfKeyValuePairs(text: string): Record<string, string> {
   const tokens = shlexTokens(text);
-  const out: Record<string, string> = {};
+  const out = nameRecord<string>();
   for (let i = 0; i < tokens.length; i += 4) {
     const k = tokens[i];
     const v = tokens[i + 2];

@@ -29,6 +29,7 @@ import { at, IniValueError } from './ini-error.js';
 import { dictOfKeyValuePairs } from './key-value-pairs.js';
 import type { IniProcess } from './model.js';
 import { escapePercent, substituteNames } from './partial-expand.js';
+import { nameRecord } from '../config/name-record.js';
 
 /** supervisord's `Automatic` marker (an unset `*_logfile`). */
 const AUTOMATIC = Symbol('Automatic');
@@ -334,14 +335,14 @@ function programEntry(
   },
 ): ProgramConfig {
   const present = new Set(ctx.parser.options(section));
-  const out: Record<string, unknown> = {};
+  const out = nameRecord<unknown>();
   // Options set in the section, converted (per-section ones) as supervisord converted them.
   for (const option of present) {
     const key = programKey(option);
     if (Object.hasOwn(parts.values, key)) out[key] = parts.values[key];
   }
   // %(ENV_X)s of the environment the file was read with; a program's own environment= keys win (options.py 971).
-  const envNames: Record<string, string> = {};
+  const envNames = nameRecord<string>();
   for (const [k, v] of Object.entries(ctx.environ)) envNames[k] = v;
   for (const k of parts.programEnvKeys) delete envNames[`ENV_${k}`];
   if (present.has('process_name')) out['processName'] = substituteNames(parts.processName, envNames);
@@ -391,7 +392,7 @@ function environmentTemplate(
   const record = dictOfKeyValuePairs(expanded);
   const unmask = (s: string): string =>
     escapePercent(s).replace(/PROCVISORxDEFERREDx(\d+)x/g, (_m, i: string) => deferred[Number(i)] ?? '');
-  const out: Record<string, string> = {};
+  const out = nameRecord<string>();
   for (const [k, v] of Object.entries(record)) out[unmask(k)] = unmask(v);
   return out;
 }

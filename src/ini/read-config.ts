@@ -21,6 +21,7 @@ import {
   serverUrl,
 } from './supervisord-section.js';
 import type { SupervisorIniParser } from './config-parser.js';
+import { nameRecord } from '../config/name-record.js';
 
 /** Options of the INI readers. */
 export interface IniReadOptions extends IncludeHooks {
@@ -52,7 +53,7 @@ export interface ReadResult {
 
 /** Python's `ENV_*` names for an environment. */
 function environExpansions(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = nameRecord<string>();
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[`ENV_${k}`] = v;
   return out;
 }
@@ -117,7 +118,7 @@ export function readConfig(text: string, opts: IniReadOptions): ReadResult {
     if (present.has(option)) config[configKey(option)] = value;
   if (present.has('environment')) {
     // resolveConfig expands [supervisord] environment twice, as supervisord does; these values are final.
-    const environment: Record<string, string> = {};
+    const environment = nameRecord<string>();
     for (const [k, v] of Object.entries(supervisord.environment)) environment[k] = pct(v, 2);
     config['environment'] = environment;
   }

@@ -24,6 +24,7 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import { killTreeSync, type GroupRoot, type Roots } from './kill-tree.js';
+import { longTimer } from '../clock.js';
 
 /** The signals whose default action (terminate) the hooks take over and give back. */
 export const HANDLED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -152,7 +153,7 @@ function onSignal(signal: HandledSignal): void {
   const graceful = [...members].filter((m) => m.handleSignals);
   const budget = Math.max(0, ...graceful.map((m) => m.shutdownBudgetMs()));
   // Not unref'd: the host must not exit normally (status 0) before it dies of the signal.
-  const timer = setTimeout(() => {
+  const timer = longTimer(budget, () => {
     if (handling !== signal) return;
     process.emitWarning(
       `procvisor: the shutdown after ${signal} did not finish within ${Math.round(budget / 1000)} s; killing the children`,
@@ -164,9 +165,9 @@ function onSignal(signal: HandledSignal): void {
       // After the warning, which Node writes on the next tick.
       setImmediate(() => reraise(signal));
     }
-  }, budget);
+  });
   void Promise.allSettled(graceful.map((m) => m.shutdown())).then(() => {
-    clearTimeout(timer);
+    timer.clear();
     if (handling === signal) reraise(signal);
   });
 }

@@ -9,6 +9,7 @@ import { SpawnError } from '../errors.js';
 import { CommandError, type ResolvedCommand } from '../platform/resolve-command.js';
 import type { SpawnRequest } from '../platform/spawner.js';
 import { lookupUser, type UserIds } from '../platform/users.js';
+import { nameRecord } from '../config/name-record.js';
 
 /** Finds a command on PATH: synchronously (a fake spawner's tests) or not (the real one). */
 export type CommandResolver = (
@@ -90,7 +91,7 @@ export function spawnRequest(
       else ({ uid, gid, groups } = ids);
     }
   }
-  const env: Record<string, string> = {};
+  const env = nameRecord<string>();
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   env.SUPERVISOR_ENABLED = '1';
   const serverurl = config.serverurl ?? ctx.serverurl;

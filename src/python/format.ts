@@ -20,6 +20,12 @@ export class MissingNameError extends Error {
   }
 }
 
+/**
+ * The largest width or precision accepted. Python builds the text at any width until memory runs out; a
+ * configuration has no use for more than this.
+ */
+export const MAX_FORMAT_WIDTH = 10_000;
+
 const FLAGS = '-+ #0';
 const CONVERSIONS = 'diouxXeEfFgGcrsa';
 
@@ -202,6 +208,9 @@ export function pythonFormat(format: string, values: FormatValues): string {
       if (format[i] === '*') throw new Error('* wants int: a (name) mapping cannot supply a precision');
       precision = 0;
       while (i < n && /\d/.test(format[i] ?? '')) precision = precision * 10 + Number(format[i++]);
+    }
+    if (width > MAX_FORMAT_WIDTH || (precision ?? 0) > MAX_FORMAT_WIDTH) {
+      throw new Error(`width too big (at most ${MAX_FORMAT_WIDTH})`);
     }
     while (i < n && 'hlL'.includes(format[i] ?? '')) i++;
     if (i >= n) throw new Error('incomplete format');

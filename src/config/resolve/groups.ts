@@ -6,6 +6,7 @@
 
 import type { ParsedEventListenerConfig, ParsedSupervisorConfig } from '../schema/index.js';
 import type { GroupConfig, ProcessConfig } from '../types.js';
+import { CONFIG_LIMITS } from '../limits.js';
 import type { Issues } from './issues.js';
 import type { Prepared } from './prepare.js';
 import { compareConfigs, processesOf } from './process.js';
@@ -69,6 +70,19 @@ export function resolveGroups(
   }
   for (const [name, p] of Object.entries(config.programs)) {
     if (!grouped.has(name)) instances.push({ name, priority: p.priority, kind: 'program', programs: [name] });
+  }
+
+  // Counted before any is built: past the bound, building them is the work the bound saves.
+  let total = 0;
+  for (const inst of instances)
+    for (const name of inst.programs) total += Math.max(0, config.programs[name]?.numprocs ?? 0);
+  for (const l of Object.values(config.eventListeners)) total += Math.max(0, l.numprocs);
+  if (total > CONFIG_LIMITS.processes) {
+    issues.add(
+      [],
+      `the configuration makes ${total} processes; at most ${CONFIG_LIMITS.processes} are allowed (CONFIG_LIMITS.processes)`,
+    );
+    return [];
   }
 
   const groups: GroupConfig[] = [];

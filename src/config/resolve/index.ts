@@ -8,7 +8,6 @@
 
 import { ConfigError } from '../../errors.js';
 import { expandUser } from '../datatypes.js';
-import { configSchema } from '../schema/index.js';
 import type { ParsedSupervisorConfig } from '../schema/index.js';
 import type { ResolvedConfig } from '../types.js';
 import { deepFreeze } from './copy.js';
@@ -16,17 +15,16 @@ import { checkDependencies } from './dependencies.js';
 import { resolveGroups } from './groups.js';
 import { Issues } from './issues.js';
 import { prepare, type Prepared, type ResolveOptions } from './prepare.js';
-import { addZodIssues } from './zod-issues.js';
+import { parseSections } from './sections.js';
 
 export type { ResolveOptions } from './prepare.js';
 
 function parse(input: unknown, opts: ResolveOptions, issues: Issues): [ParsedSupervisorConfig, Prepared] {
   const prepared = prepare(input, opts, issues);
   issues.throwIfAny();
-  const result = configSchema.safeParse((prepared as Prepared).data);
-  if (!result.success) addZodIssues(result.error, issues);
+  const config = parseSections((prepared as Prepared).data, issues);
   issues.throwIfAny();
-  return [result.data as ParsedSupervisorConfig, prepared as Prepared];
+  return [config as ParsedSupervisorConfig, prepared as Prepared];
 }
 
 /**

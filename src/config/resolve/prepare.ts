@@ -7,10 +7,11 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { expandUser } from '../datatypes.js';
+import { nameRecord } from '../name-record.js';
 import { envExpansions } from '../expand.js';
 import type { Expansions } from '../expand.js';
 import { PER_PROCESS_OPTIONS } from '../schema/index.js';
-import { copyInput } from './copy.js';
+import { copyInput, InputShapeError } from './copy.js';
 import { isRecord, type Issues, type RawRecord } from './issues.js';
 
 /** Where the values of `%(ENV_*)s`, `%(host_node_name)s` come from. */
@@ -51,11 +52,21 @@ export interface Prepared {
  */
 export function prepare(input: unknown, opts: ResolveOptions, issues: Issues): Prepared | undefined {
   if (!isRecord(input)) {
-    issues.add([], `expected a configuration object, received ${input === null ? 'null' : typeof input}`);
+    issues.add(
+      [],
+      `expected a configuration object, received ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`,
+    );
     return undefined;
   }
   // Our own copy: the user's objects are never mutated, frozen or handed on (see copy.ts).
-  const data = copyInput({ ...input }) as RawRecord;
+  let data: RawRecord;
+  try {
+    data = copyInput({ ...input }) as RawRecord;
+  } catch (err) {
+    if (!(err instanceof InputShapeError)) throw err;
+    issues.add(err.path, err.message);
+    return undefined;
+  }
   const here = typeof data.here === 'string' ? path.resolve(expandUser(data.here)) : process.cwd();
   const hostNodeName = opts.hostNodeName ?? hostname();
   const hostEnv = envExpansions(opts.env ?? process.env);
@@ -67,7 +78,7 @@ export function prepare(input: unknown, opts: ResolveOptions, issues: Issues): P
   }
   const envNames: Record<string, string> = { ...hostEnv };
   if (isRecord(data.environment)) {
-    const env: RawRecord = {};
+    const env = nameRecord<unknown>();
     for (const [k, v] of Object.entries(data.environment)) {
       // supervisord expands [supervisord] environment twice (`saneget`, then `expand` again).
       env[k] = typeof v === 'string' ? issues.expand(v, topNames, ['environment', k], 2) : v;
@@ -81,7 +92,7 @@ export function prepare(input: unknown, opts: ResolveOptions, issues: Issues): P
 
   const firstGroup = new Map<string, string>();
   if (isRecord(data.groups)) {
-    const groups: RawRecord = {};
+    const groups = nameRecord<unknown>();
     for (const [gname, g] of Object.entries(data.groups)) {
       if (!isRecord(g)) {
         groups[gname] = g;
@@ -111,7 +122,7 @@ export function prepare(input: unknown, opts: ResolveOptions, issues: Issues): P
   }
 
   if (isRecord(data.programs)) {
-    const programs: RawRecord = {};
+    const programs = nameRecord<unknown>();
     for (const [pname, p] of Object.entries(data.programs)) {
       if (!isRecord(p)) {
         programs[pname] = p;
@@ -137,11 +148,17 @@ export function prepare(input: unknown, opts: ResolveOptions, issues: Issues): P
 
   // The INI reader hands its [eventlistener:x] pools over as a non-enumerable property.
   if (!Object.hasOwn(data, 'eventListeners') && Object.hasOwn(input, 'eventListeners')) {
-    data.eventListeners = copyInput(input.eventListeners);
+    try {
+      data.eventListeners = copyInput(input.eventListeners);
+    } catch (err) {
+      if (!(err instanceof InputShapeError)) throw err;
+      issues.add(['eventListeners', ...err.path], err.message);
+      return undefined;
+    }
   }
   if (isRecord(data.eventListeners)) {
     // [eventlistener:x] options are expanded like a program's, the pool being its own group.
-    const pools: RawRecord = {};
+    const pools = nameRecord<unknown>();
     for (const [lname, l] of Object.entries(data.eventListeners)) {
       if (!isRecord(l)) {
         pools[lname] = l;

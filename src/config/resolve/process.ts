@@ -10,6 +10,7 @@ import type { ParsedProgramConfig, ParsedSupervisorConfig } from '../schema/inde
 import type { ChannelLogConfig, ProcessConfig, ReadinessConfig } from '../types.js';
 import type { Issues, Path } from './issues.js';
 import type { Prepared } from './prepare.js';
+import { nameRecord } from '../name-record.js';
 
 function channel(
   p: ParsedProgramConfig,
@@ -70,7 +71,7 @@ export function processesOf(
   const out: ProcessConfig[] = [];
   for (let num = p.numprocsStart; num < p.numprocsStart + p.numprocs; num++) {
     const names: Record<string, string | number> = { ...base, process_num: num, numprocs: p.numprocs };
-    const env: Record<string, string> = {};
+    const env = nameRecord<string>();
     for (const [k, v] of Object.entries(p.environment)) {
       env[k] = issues.expand(v, names, [...where, 'environment', k]) ?? v;
     }

@@ -62,10 +62,22 @@ function knownKeysAt(path: Path): readonly string[] {
   return [];
 }
 
-/** Maps zod's issues to ours (one per unknown key), so no ZodError ever escapes. */
-export function addZodIssues(error: z.ZodError, issues: Issues): void {
+/**
+ * Maps zod's issues to ours (one per unknown key), so no ZodError ever escapes.
+ * @param prefix where the parsed value is in the configuration
+ * @param standIn, realKey a first path key to report as another (a stand-in used while parsing)
+ */
+export function addZodIssues(
+  error: z.ZodError,
+  issues: Issues,
+  prefix: Path = [],
+  standIn?: string,
+  realKey?: string,
+): void {
   for (const iss of error.issues) {
-    const where: Path = iss.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    const at = iss.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    if (standIn !== undefined && realKey !== undefined && at[0] === standIn) at[0] = realKey;
+    const where: Path = [...prefix, ...at];
     if (iss.code === 'unrecognized_keys') {
       for (const key of iss.keys) issues.add([...where, key], unknownKeyMessage(key, knownKeysAt(where)));
     } else if (iss.code === 'invalid_key') {

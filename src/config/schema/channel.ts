@@ -5,7 +5,8 @@
  */
 
 import type { z } from 'zod';
-import { bool, bytes, int, logfile } from './options.js';
+import { CONFIG_LIMITS } from '../limits.js';
+import { bool, boundedInt, bytes, logfile } from './options.js';
 
 /** `*_logfile_maxbytes` etc. for one channel, as schema entries (`stdout` or `stderr`). */
 export function channelOptions<C extends 'stdout' | 'stderr'>(c: C) {
@@ -24,7 +25,7 @@ export function channelOptions<C extends 'stdout' | 'stderr'>(c: C) {
         `\`${C}_logfile_maxbytes\`: rotate the log file when it reaches this many bytes; 0 = never rotate. ` +
           'Number of bytes or text with a KB/MB/GB suffix (powers of 1024). @default "50MB"',
       ),
-    [`${C}LogfileBackups`]: int('')
+    [`${C}LogfileBackups`]: boundedInt(CONFIG_LIMITS.logfileBackups, 'logfileBackups')
       .default(10)
       .describe(`\`${C}_logfile_backups\`: rotated files to keep; 0 = keep none. @default 10`),
     [`${C}CaptureMaxbytes`]: bytes()
@@ -49,7 +50,7 @@ export function channelOptions<C extends 'stdout' | 'stderr'>(c: C) {
 // The six options of each channel, spelt out so that editors and the API reference show their documentation.
 type LogfileOption = z.ZodDefault<ReturnType<typeof logfile>>;
 type BytesOption = z.ZodDefault<ReturnType<typeof bytes>>;
-type CountOption = z.ZodDefault<ReturnType<typeof int>>;
+type CountOption = z.ZodDefault<ReturnType<typeof boundedInt>>;
 type FlagOption = z.ZodDefault<ReturnType<typeof bool>>;
 interface StdoutOptions {
   /**

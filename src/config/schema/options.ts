@@ -27,6 +27,20 @@ export const int = (what: string) =>
     integer,
   );
 
+/**
+ * An integer as {@link int}, at most `max` (a bound of {@link CONFIG_LIMITS}, named in the message as
+ * `limit`).
+ */
+export const boundedInt = (max: number, limit: string) =>
+  converted(
+    z.union([z.number().int(), z.string()], { error: 'expected an integer (a number or its text)' }),
+    (v) => {
+      const n = integer(v);
+      if (!(n <= max)) throw new Error(`must be at most ${max} (CONFIG_LIMITS.${limit}), got ${v}`);
+      return n;
+    },
+  );
+
 // Python float(): supervisord reads startsecs/stopwaitsecs with int(); procvisor also takes fractions.
 const FLOAT_TEXT = /^[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?$/;
 function seconds(value: number | string): number {

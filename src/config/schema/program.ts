@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { autoRestart, exitCodes, nameToUid, octal, processOrGroupName } from '../datatypes.js';
 import { channelOptions } from './channel.js';
-import { bool, converted, environment, int, secs, signal } from './options.js';
+import { CONFIG_LIMITS } from '../limits.js';
+import { bool, boundedInt, converted, environment, int, secs, signal } from './options.js';
 import { dependsOn, readiness } from './readiness.js';
 
 const command = z
@@ -49,7 +50,8 @@ export const programSchema = z
           '%(process_num) when numprocs > 1. @default "%(program_name)s"',
       ),
     /** `numprocs`: how many processes this program runs. @default 1 */
-    numprocs: int('').default(1).describe('`numprocs`: how many processes to run (0 = none). @default 1'),
+    numprocs: boundedInt(CONFIG_LIMITS.numprocs, 'numprocs')
+      .default(1).describe('`numprocs`: how many processes to run (0 = none). @default 1'),
     /** `numprocs_start`: the first `process_num`. @default 0 */
     numprocsStart: int('')
       .default(0)
@@ -205,7 +207,8 @@ export function checkProgram(
 export function crossCheckable(payload: {
   issues: readonly { path?: readonly PropertyKey[] | undefined }[];
 }): boolean {
-  return !payload.issues.some((i) => CROSS_CHECKED.includes(String(i.path?.[0])));
+  // An issue at the root (the program is not an object) leaves nothing to check.
+  return !payload.issues.some((i) => !i.path?.length || CROSS_CHECKED.includes(String(i.path[0])));
 }
 
 /**

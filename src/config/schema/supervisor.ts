@@ -6,13 +6,17 @@
 
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
-import { loggingLevel, processOrGroupName } from '../datatypes.js';
+import { loggingLevel } from '../datatypes.js';
 import { eventListenerSchema } from './event-listener.js';
 import { groupSchema } from './group.js';
 import { bool, converted, environment, int } from './options.js';
 import { programSchema } from './program.js';
 
-/** The whole configuration: supervisord's `[supervisord]` options, the programs and the groups. */
+/**
+ * The whole configuration: supervisord's `[supervisord]` options, the programs and the groups. The checks
+ * across sections (names, groups naming known programs) are in `resolve/sections.ts`, which also parses
+ * the named sections entry by entry.
+ */
 export const configSchema = z
   .strictObject({
     /** The programs, by name (supervisord's `[program:<name>]` sections). @default {} */
@@ -76,66 +80,7 @@ export const configSchema = z
     loglevel: converted(z.string({ error: 'expected a log level name' }), loggingLevel)
       .default('info')
       .describe('`loglevel`: critical, error, warn, info, debug, trace or blather. @default "info"'),
-  })
-  .superRefine(
-    (c, ctx) => {
-      const checkName = (kind: 'programs' | 'groups' | 'eventListeners', name: string): void => {
-        try {
-          if (processOrGroupName(name) !== name)
-            throw new Error(`Invalid name: ${JSON.stringify(name)} (surrounding space)`);
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', path: [kind, name], message: (err as Error).message });
-        }
-      };
-      for (const name of Object.keys(c.programs)) checkName('programs', name);
-      for (const name of Object.keys(c.eventListeners)) {
-        checkName('eventListeners', name);
-        const grouped = Object.values(c.groups).some((g) => g.programs.includes(name));
-        if (Object.hasOwn(c.groups, name) || (Object.hasOwn(c.programs, name) && !grouped)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['eventListeners', name],
-            message: `event listener pool ${name} has the name of another group`,
-          });
-        }
-      }
-      for (const name of Object.keys(c.groups)) {
-        checkName('groups', name);
-        if (
-          Object.hasOwn(c.programs, name) &&
-          !Object.values(c.groups).some((g) => g.programs.includes(name))
-        ) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['groups', name],
-            message: `group ${name} has the name of program ${name}, which forms its own group`,
-          });
-        }
-      }
-      for (const [name, group] of Object.entries(c.groups)) {
-        const seen = new Set<string>();
-        group.programs.forEach((program, i) => {
-          if (!Object.hasOwn(c.programs, program)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['groups', name, 'programs', i],
-              message: `[group:${name}] names unknown program ${program}`,
-            });
-          } else if (seen.has(program)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['groups', name, 'programs', i],
-              message: `[group:${name}] lists program ${program} twice`,
-            });
-          }
-          seen.add(program);
-        });
-      }
-    },
-    {
-      when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'groups' && (i.path?.length ?? 0) <= 3),
-    },
-  );
+  });
 
 /**
  * The configuration as users write it (also published as a JSON Schema: `configJsonSchema`).
