@@ -55,7 +55,7 @@ export function longTimer(ms: number, fn: () => void): { clear(): void; unref():
   return new LongTimer(ms, fn);
 }
 
-/** The real clock: `performance.now()`, `Date.now()` and Node timers (any delay, see {@link longTimer}). */
+/** The real clock: `performance.now()`, `Date.now()` and Node timers, of any delay (re-armed past 2^31 - 1 ms). */
 export const systemClock: Clock = {
   now: () => performance.now(),
   wall: () => Date.now(),

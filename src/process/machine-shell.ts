@@ -13,6 +13,7 @@ import type { TimerHandle } from '../clock.js';
 import { signalName } from '../config/datatypes.js';
 import type { ProcessConfig } from '../config/types.js';
 import { INITIAL_SNAPSHOT, type Effect, type Input, type Snapshot, type TimerName } from '../core/machine.js';
+import { STOPPED_STATES } from '../core/states.js';
 import { transition } from '../core/transitions.js';
 import { ProcessStateEvent, type SupervisorEvent } from '../events/events.js';
 import type { ProcessOutput } from '../logging/process-output.js';
@@ -49,6 +50,11 @@ export class MachineShell {
   child: ChildHandle | null = null;
   /** Settles when the last child's logs are closed. */
   closing: Promise<void> = Promise.resolve();
+  /**
+   * How many times the process has come to a stopped state: a stop waits for this to grow, since a request
+   * made from the STOPPED listener (a start) may already have moved it on when the stop looks.
+   */
+  stops = 0;
   #generation = 0;
   readonly #timers = new Map<TimerName, TimerHandle | symbol>();
   /** Inputs produced by the effects being carried out, handled before any request. */
@@ -180,7 +186,9 @@ export class MachineShell {
       signalName,
       readiness: c.readiness ? { timeout: c.readiness.timeout, startsecs: c.readiness.startsecs } : null,
     });
+    const wasStopped = STOPPED_STATES.has(this.snap.state);
     this.snap = result.snapshot;
+    if (!wasStopped && STOPPED_STATES.has(this.snap.state)) this.stops++;
     for (const effect of result.effects) this.#run(effect);
     this.snap = result.snapshot;
     this.#hooks.changed();

@@ -202,13 +202,12 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
     this.#checkPhase();
     return this.#shell.request(() => {
       if (!RUNNING_STATES.has(this.state)) throw new ProcessStateError('NOT_RUNNING', this.namespec);
+      const stops = this.#shell.stops;
       const error = this.#shell.dispatch({ type: 'stop', ...this.#shell.stamp() });
       if (error) throw new ProcessStateError('FAILED', error);
-      if (options.wait === false || STOPPED_STATES.has(this.state)) return true;
-      return this.#waiters.wait({
-        check: () => STOPPED_STATES.has(this.state) || undefined,
-        signal: options.signal,
-      });
+      const stopped = () => this.#shell.stops > stops || undefined;
+      if (options.wait === false || stopped()) return true;
+      return this.#waiters.wait({ check: stopped, signal: options.signal });
     });
   }
 

@@ -1,12 +1,14 @@
 /**
  * `supervisorctl update` on top of the control API: the groups a reload adds, changes and removes, applied
- * one by one (`supervisorctl.py do_update`).
+ * one by one (`supervisorctl.py do_update`); and the configuration a Supervisor is given, resolved.
  * @module
  */
-import { Faults } from '../errors.js';
+import { Faults, ProcessStateError } from '../errors.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { ProcessResult } from '../group/results.js';
-import type { UpdateResult } from './options.js';
+import { resolveConfig } from '../config/index.js';
+import type { SupervisorConfig } from '../config/index.js';
+import type { SupervisorOptions, UpdateResult } from './options.js';
 
 /** The control methods an update uses. */
 export interface Reconfigurable {
@@ -32,7 +34,16 @@ export async function applyDiff(
       result.problems.push(n);
       return false;
     }
-    await sup.removeProcessGroup(n);
+    try {
+      await sup.removeProcessGroup(n);
+    } catch (err) {
+      // Started again between the stop and the removal (by a request made meanwhile): left as it is.
+      if (err instanceof ProcessStateError && err.code === 'STILL_RUNNING') {
+        result.problems.push(n);
+        return false;
+      }
+      throw err;
+    }
     return true;
   };
   for (const n of removed.filter(wanted)) if (await stopAndRemove(n)) result.removed.push(n);
@@ -46,6 +57,18 @@ export async function applyDiff(
     result.added.push(n);
   }
   return result;
+}
+
+/** The configuration a Supervisor is given, resolved (with its `env` and `hostNodeName`) unless it already is. */
+export function resolveGiven(
+  config: SupervisorConfig | ResolvedConfig,
+  options: Pick<SupervisorOptions, 'env' | 'hostNodeName'>,
+): ResolvedConfig {
+  if (isResolved(config)) return config;
+  return resolveConfig(config, {
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.hostNodeName ? { hostNodeName: options.hostNodeName } : {}),
+  });
 }
 
 /** A configuration already resolved (frozen by resolveConfig), to use as it is. */

@@ -4,7 +4,6 @@
  * @module
  */
 import { systemClock, type Clock } from '../clock.js';
-import { resolveConfig } from '../config/index.js';
 import type { SupervisorConfig } from '../config/index.js';
 import type { GroupConfig, ResolvedConfig } from '../config/types.js';
 import { diffGroups } from '../core/reload-diff.js';
@@ -39,7 +38,8 @@ import { stopGroupsInOrder } from './shutdown.js';
 import type { WaitScope } from './waits.js';
 import { ControlApi } from './control-api.js';
 import type { SupervisorOptions, UpdateResult } from './options.js';
-import { applyDiff, isResolved } from './reconfigure.js';
+import { applyDiff, resolveGiven } from './reconfigure.js';
+import { Serial } from './serial.js';
 
 export type { ProcessResult } from '../group/results.js';
 export type { ConfigInfo } from './config-info.js';
@@ -65,6 +65,7 @@ export class Supervisor extends ControlApi {
   readonly #clock: Clock;
   readonly #containment: Containment | null;
   readonly #groups = new Map<string, ProgramGroup>();
+  readonly #serial = new Serial();
   #phase: SupervisorPhase = 'new';
   readonly #gate = new DependencyGate(() => this.processes);
   readonly #pacer: Pacer;
@@ -133,11 +134,7 @@ export class Supervisor extends ControlApi {
   }
 
   #resolve(config: SupervisorConfig | ResolvedConfig): ResolvedConfig {
-    if (isResolved(config)) return config;
-    return resolveConfig(config, {
-      ...(this.#options.env ? { env: this.#options.env } : {}),
-      ...(this.#options.hostNodeName ? { hostNodeName: this.#options.hostNodeName } : {}),
-    });
+    return resolveGiven(config, this.#options);
   }
 
   /** The configuration in force (the last one given to the constructor or reloadConfig). */
@@ -226,10 +223,48 @@ export class Supervisor extends ControlApi {
 
   /**
    * supervisord's `reloadConfig`: validates the new configuration and makes it the one in force, without
-   * touching running groups. Returns `[added, changed, removed]` group names.
+   * touching running groups. Returns `[added, changed, removed]` group names. Reconfigurations run one at a
+   * time, in call order (this, {@link update}, {@link addProcessGroup}, {@link removeProcessGroup}).
    * @throws ConfigError if the new configuration is invalid (nothing changes then).
    */
-  async reloadConfig(newConfig: SupervisorConfig | ResolvedConfig): Promise<[string[], string[], string[]]> {
+  reloadConfig(newConfig: SupervisorConfig | ResolvedConfig): Promise<[string[], string[], string[]]> {
+    return this.#serial.run(() => this.#reloadConfig(newConfig));
+  }
+
+  /** supervisord's `addProcessGroup`: activates a group of the configuration in force, then autostarts it. */
+  addProcessGroup(name: string): Promise<true> {
+    return this.#serial.run(() => this.#addProcessGroup(name));
+  }
+
+  /**
+   * supervisord's `removeProcessGroup`: STILL_RUNNING unless every process is stopped. Everything queued for
+   * its processes (a paced restart, a timer) is cancelled, and their pending waits reject with WAIT_FAILED.
+   */
+  removeProcessGroup(name: string): Promise<true> {
+    return this.#serial.run(() => this.#removeProcessGroup(name));
+  }
+
+  /**
+   * Applies a new configuration as `supervisorctl update` does: reloadConfig, then removed groups are
+   * stopped and removed, changed groups stopped, removed and added again (the whole group restarts), and
+   * added groups added. No other reconfiguration runs during it.
+   * @param names - only these groups (default: all).
+   */
+  update(newConfig: SupervisorConfig | ResolvedConfig, names?: readonly string[]): Promise<UpdateResult> {
+    return this.#serial.run(async () =>
+      applyDiff(
+        {
+          stopProcessGroup: (n) => this.stopProcessGroup(n),
+          removeProcessGroup: (n) => this.#removeProcessGroup(n),
+          addProcessGroup: (n) => this.#addProcessGroup(n),
+        },
+        await this.#reloadConfig(newConfig),
+        names,
+      ),
+    );
+  }
+
+  async #reloadConfig(newConfig: SupervisorConfig | ResolvedConfig): Promise<[string[], string[], string[]]> {
     this._checkRunning();
     const next = this.#resolve(newConfig);
     const users = this.#users.next();
@@ -240,8 +275,7 @@ export class Supervisor extends ControlApi {
     return diffGroups(new Map([...this.#groups].map(([n, g]) => [n, g.config])), next.groups);
   }
 
-  /** supervisord's `addProcessGroup`: activates a group of the configuration in force, then autostarts it. */
-  async addProcessGroup(name: string): Promise<true> {
+  async #addProcessGroup(name: string): Promise<true> {
     this._checkRunning();
     const config = this.#config.groups.find((g) => g.name === name);
     if (!config) throw new BadNameError(name);
@@ -250,11 +284,7 @@ export class Supervisor extends ControlApi {
     return true;
   }
 
-  /**
-   * supervisord's `removeProcessGroup`: STILL_RUNNING unless every process is stopped. Everything queued for
-   * its processes (a paced restart, a timer) is cancelled, and their pending waits reject with WAIT_FAILED.
-   */
-  async removeProcessGroup(name: string): Promise<true> {
+  async #removeProcessGroup(name: string): Promise<true> {
     this._checkRunning();
     const group = lookupGroup(this.#groups, name);
     if (group.unstopped().length > 0) throw new ProcessStateError('STILL_RUNNING', name);
@@ -268,19 +298,6 @@ export class Supervisor extends ControlApi {
     group.removeAllListeners();
     for (const p of group.processes) this.#waiters.notify(p);
     return true;
-  }
-
-  /**
-   * Applies a new configuration as `supervisorctl update` does: reloadConfig, then removed groups are
-   * stopped and removed, changed groups stopped, removed and added again (the whole group restarts), and
-   * added groups added.
-   * @param names - only these groups (default: all).
-   */
-  async update(
-    newConfig: SupervisorConfig | ResolvedConfig,
-    names?: readonly string[],
-  ): Promise<UpdateResult> {
-    return applyDiff(this, await this.reloadConfig(newConfig), names);
   }
 
   // ---- waits --------------------------------------------------------------------------------------------
