@@ -7,28 +7,22 @@
  * - record each child's process group (its pid, and its start time to recognise a reused number), drop it
  *   once the child is gone and the group empty, and tell the host's watchdog,
  * - make group signals (`stopasgroup`, `killasgroup`) reach the descendants that left the group too,
+ *   through the host's {@link ProcessTree} (the `/proc` snapshot on Linux, tree-kill on macOS),
  *
  * and at shutdown ({@link Containment.close}) terminates whatever is left: SIGTERM, SIGKILL after the grace
  * period, and waits until it is gone. It registers with the host-wide hooks ({@link addMember}) at the first
  * child and unregisters at close.
  * @module
  */
-import type { Clock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { randomBytes } from 'node:crypto';
 import { addMember, removeMember, setExcluded, type HostMember } from './exit-hooks.js';
-import {
-  groupExists,
-  OWNER_ENV,
-  readProcessTable,
-  selectDescendants,
-  sendSignal,
-  startTimeOf,
-  terminateTree,
-  type GroupRoot,
-  type ProcEntry,
-  type TerminateResult,
-} from './kill-tree.js';
+import { groupExists, OWNER_ENV, startTimeOf, type GroupRoot, type TerminateResult } from './kill-tree.js';
+import type { ProcessTree } from './process-tree.js';
+import { snapshotTree } from './snapshot-tree.js';
 import type { ChildHandle, Spawner } from './spawner.js';
+import { treeKillTree } from './tree-kill-tree.js';
+import { PROCESS_TREE_KIND } from './tree-kind.js';
 import { Watchdog } from './watchdog.js';
 
 /** Options of a {@link Containment}. */
@@ -66,15 +60,8 @@ function getWatchdog(): Watchdog {
   return watchdog;
 }
 
-/** One process-table snapshot per turn of the event loop: a group stop signals many children at once. */
-let snapshot: ProcEntry[] | null = null;
-function currentTable(): ProcEntry[] {
-  if (!snapshot) {
-    snapshot = readProcessTable({ tags: true });
-    setImmediate(() => (snapshot = null)).unref();
-  }
-  return snapshot;
-}
+/** How this host finds descendants for the graceful paths (see `process-tree.ts`). */
+const tree: ProcessTree = PROCESS_TREE_KIND === 'tree-kill' ? treeKillTree : snapshotTree;
 
 /** The containment of one supervisor. */
 export class Containment implements HostMember {
@@ -155,8 +142,8 @@ export class Containment implements HostMember {
         );
         return {
           kill: (signal, group) => {
-            handle.kill(signal, group);
-            if (group && this.#live.has(pid)) this.#signalEscaped(pid, start, tag, signal);
+            if (group && this.#live.has(pid)) this.#signalGroup(handle, pid, start, tag, signal);
+            else handle.kill(signal, group);
           },
           write: (data) => handle.write(data),
           // ---- logs (issue 3): backpressure from a log file that is behind ----
@@ -177,7 +164,7 @@ export class Containment implements HostMember {
     this.#closed = true;
     try {
       if (this.#children > 0) {
-        const result = await terminateTree(
+        const result = await tree.terminate(
           { groups: [...this.#groups.values()], tags: [this.#tag], exclude: this.#exclude() },
           { graceMs, ...(this.#options.clock ? { clock: this.#options.clock } : {}) },
         );
@@ -228,20 +215,24 @@ export class Containment implements HostMember {
   }
 
   /**
-   * After a group signal: the same signal to the child's descendants outside its group (a `setsid` or a
-   * double fork), found by tag and parentage. Group members already got it from the group signal.
+   * A group signal to a live child: to its process group, and to its descendants outside the group (a
+   * `setsid` or a double fork). The first signal to the group goes through the spawner and may throw, as
+   * it would without containment.
    */
-  #signalEscaped(pid: number, start: number | null, tag: string, signal: number): void {
-    try {
-      const escaped = selectDescendants(currentTable(), {
-        groups: [{ pgid: pid, start }],
-        tags: [tag],
+  #signalGroup(handle: ChildHandle, pid: number, start: number | null, tag: string, signal: number): void {
+    tree.signalGroup(
+      {
+        pid,
+        start,
+        tag,
         exclude: this.#exclude(),
-      }).filter((e) => e.pgid !== pid);
-      for (const e of escaped) sendSignal(e.pid, signal);
-    } catch {
-      // A failure to read /proc must not make the stop itself fail.
-    }
+        // Still tracked: a group is forgotten once its leader was reaped and no member is left.
+        ours: () => this.#live.has(pid) || this.#groups.has(pid),
+      },
+      signal,
+      (s) => handle.kill(s, true),
+      this.#options.clock ?? systemClock,
+    );
   }
 
   #report(r: TerminateResult): void {

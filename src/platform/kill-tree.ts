@@ -13,15 +13,17 @@
  *    was reparented to init is found, as long as it did not clear or replace its environment.
  * 3. **Parentage**: its parent (transitively) is one of the above, at the moment of the snapshot.
  *
- * This replaces tree-kill on Linux: tree-kill follows parentage only (so reparented daemons escape), runs
- * `ps` once per process and is asynchronous; reading `/proc` is synchronous, which the host's `'exit'` hook
- * needs, and spawns nothing. Where there is no `/proc` (macOS) one `ps` call gives pids, parents and groups;
- * there is no owner tag and no start time there.
+ * On Linux this reads `/proc`: synchronous, which the host's `'exit'` hook needs, and it spawns nothing.
+ * Where there is no `/proc` one `ps` call gives pids, parents and groups; there is no owner tag and no start
+ * time there. Which of the two serves, and whether the graceful paths walk the tree with tree-kill instead
+ * (macOS), is {@link PROCESS_TREE_KIND}; the graceful paths go through the `ProcessTree` interface
+ * (`process-tree.ts`), the synchronous {@link killTreeSync} always reads the snapshot.
  * @module
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { systemClock, type Clock } from '../clock.js';
+import { PROCESS_TREE_KIND } from './tree-kind.js';
 
 /** The environment variable that marks every descendant of a supervised child: `PROCVISOR_OWNER`. */
 export const OWNER_ENV = 'PROCVISOR_OWNER';
@@ -58,7 +60,7 @@ export interface Roots {
   readonly exclude?: Iterable<number>;
 }
 
-const HAS_PROC = process.platform === 'linux';
+const HAS_PROC = PROCESS_TREE_KIND === 'proc';
 
 /** The start time of a live pid (Linux), or null. */
 export function startTimeOf(pid: number): number | null {
@@ -146,16 +148,28 @@ function readProc(withTags: boolean): ProcEntry[] {
   return out;
 }
 
+const PS_ARGS = ['-A', '-o', 'pid=,ppid=,pgid=,state='];
+
 function readPs(): ProcEntry[] {
   let text: string;
   try {
-    text = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,state='], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    text = execFileSync('ps', PS_ARGS, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return [];
   }
+  return parsePs(text);
+}
+
+/** One `ps` call, without blocking the event loop: pids, parents, groups, zombies; no tags, no start times. */
+export function readPsAsync(): Promise<ProcEntry[]> {
+  return new Promise((resolve) => {
+    execFile('ps', PS_ARGS, { encoding: 'utf8', maxBuffer: 64 << 20, windowsHide: true }, (err, stdout) =>
+      resolve(err ? [] : parsePs(stdout)),
+    );
+  });
+}
+
+function parsePs(text: string): ProcEntry[] {
   const out: ProcEntry[] = [];
   for (const line of text.split('\n')) {
     const [pid, ppid, pgid, state] = line.trim().split(/\s+/);
@@ -199,8 +213,8 @@ export function selectDescendants(table: readonly ProcEntry[], roots: Roots): Pr
     if (e.pid <= 1 || exclude.has(e.pid)) continue;
     if (groups.has(e.pgid) || (tags.length > 0 && tagMatches(e.tags, tags))) mine.add(e.pid);
   }
-  // Parentage, to a fixed point: children of ours are ours (zombie parents included: their children are
-  // not reparented until they are reaped).
+  // Parentage, to a fixed point: children of ours are ours (zombie parents included, which costs nothing:
+  // the kernel reparents a process's children when it exits, so a zombie has none).
   const children = new Map<number, number[]>();
   for (const e of table) {
     const list = children.get(e.ppid);
@@ -249,15 +263,26 @@ export function groupExists(pgid: number): boolean {
  * groups first (one `kill(2)` each, atomic against a fork in the group), then everything the snapshot
  * finds. A second snapshot catches what forked between the first and the kill: children inherit group and
  * tag, so they are found although their parents are gone. Returns the pids killed one by one.
+ *
+ * Without `/proc` there are no tags, and a process outside the groups is found by parentage only, which a
+ * group kill first would cut (the kernel reparents the children of a process the moment it exits, before
+ * the `ps` snapshot could see them). There the groups are stopped (SIGSTOP: no member can exit or fork),
+ * the first snapshot taken, and only then the groups killed.
  */
 export function killTreeSync(roots: Roots, rounds = 3): number[] {
   const killed: number[] = [];
-  for (const g of roots.groups ?? []) sendSignal(-g.pgid, 'SIGKILL');
+  const groups = [...(roots.groups ?? [])];
+  const withTags = (roots.tags ?? []).length > 0;
+  const scan = () => selectDescendants(readProcessTable({ tags: withTags }), { ...roots, groups });
+  let first: ProcEntry[] | null = null;
+  if (!HAS_PROC) {
+    for (const g of groups) sendSignal(-g.pgid, 'SIGSTOP');
+    first = scan();
+  }
+  for (const g of groups) sendSignal(-g.pgid, 'SIGKILL');
   const seen = new Set<number>();
   for (let round = 0; round < rounds; round++) {
-    const found = selectDescendants(readProcessTable({ tags: (roots.tags ?? []).length > 0 }), roots).filter(
-      (e) => !seen.has(e.pid),
-    );
+    const found = (round === 0 && first ? first : scan()).filter((e) => !seen.has(e.pid));
     if (found.length === 0) break;
     for (const e of found) {
       seen.add(e.pid);
