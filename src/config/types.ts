@@ -6,6 +6,7 @@
  * @module
  */
 import type { EventTypeName } from '../events/types.js';
+import type { LogLevel } from './datatypes.js';
 import type { ResultHandler } from '../listeners/types.js';
 
 /** `autorestart`: `true` (always), `false` (never) or `'unexpected'` (when the exit code is not in exitcodes). */
@@ -169,6 +170,14 @@ export interface ResolvedConfig {
   readonly stripAnsi: boolean;
   /** The supervisor's own server URL exported to children as SUPERVISOR_SERVER_URL, or null. */
   readonly serverurl: string | null;
+  /** `logfile`: the activity log file (`~` expanded), or null for none. */
+  readonly logfile: string | null;
+  /** `logfile_maxbytes`; 0 = never rotate. */
+  readonly logfileMaxbytes: number;
+  /** `logfile_backups`; 0 = keep none. */
+  readonly logfileBackups: number;
+  /** `loglevel`: the lowest level written to the activity log file. */
+  readonly loglevel: LogLevel;
   /** Groups sorted by (priority, name), as supervisord sorts them. */
   readonly groups: readonly GroupConfig[];
 }

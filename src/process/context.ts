@@ -13,7 +13,7 @@ import type { Spawner } from '../platform/spawner.js';
 import type { CommandResolver, UserResolver } from './spawn-request.js';
 
 /** The supervisor's phase, as a process sees it. */
-export type SupervisorPhase = 'new' | 'running' | 'stopping' | 'stopped';
+export type SupervisorPhase = 'new' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
 /** Runs automatic starts on a later turn, paced; everything queued for an owner can be cancelled. */
 export interface Deferrer {

@@ -48,8 +48,9 @@ export abstract class ControlApi extends LogApi {
 
   /** supervisord's `getState`: `{ statecode, statename }`. */
   async getState(): Promise<{ statecode: number; statename: SupervisorStateName }> {
+    const phase = this._phase();
     const statename: SupervisorStateName =
-      this._phase() === 'new' || this._phase() === 'running' ? 'RUNNING' : 'SHUTDOWN';
+      phase === 'restarting' ? 'RESTARTING' : phase === 'new' || phase === 'running' ? 'RUNNING' : 'SHUTDOWN';
     return { statecode: SupervisorStates[statename], statename };
   }
 

@@ -8,6 +8,7 @@ import { SafeEmitter, type SupervisorEventMap } from '../events/emitter.js';
 import type { ProcessResult } from '../group/results.js';
 import type { TailResult } from '../logging/read.js';
 import type { Process } from '../process/process.js';
+import type { MainLog } from './main-log.js';
 
 /** The log methods of {@link Supervisor}. */
 export abstract class LogApi extends SafeEmitter<SupervisorEventMap> {
@@ -15,6 +16,27 @@ export abstract class LogApi extends SafeEmitter<SupervisorEventMap> {
   abstract _process(name: string): Process;
   /** @internal Every active process by priority; SHUTDOWN_STATE. */
   abstract _allByPriority(): Process[];
+  /** @internal The main (activity) log; SHUTDOWN_STATE. */
+  abstract _mainLog(): MainLog;
+
+  /**
+   * supervisord's `readLog(offset, length)`: bytes of the main log (the `logfile` option: the activity log
+   * file), read as {@link LogApi.readProcessStdoutLog} reads a process's. NO_FILE without a `logfile`, or
+   * when it does not exist; BAD_ARGUMENTS, FAILED as there.
+   */
+  async readLog(offset: number, length: number): Promise<string> {
+    return this._mainLog().read(offset, length);
+  }
+
+  /** supervisord's `readMainLog`: an alias of {@link LogApi.readLog}. */
+  async readMainLog(offset: number, length: number): Promise<string> {
+    return this.readLog(offset, length);
+  }
+
+  /** supervisord's `clearLog`: empties the main log. NO_FILE without one. */
+  async clearLog(): Promise<true> {
+    return this._mainLog().clear();
+  }
 
   /**
    * supervisord's `readProcessStdoutLog(name, offset, length)`: `length` bytes of the stdout log from

@@ -5,6 +5,8 @@
 import type { Clock } from '../clock.js';
 import type { SyslogOptions } from '../logging/syslog.js';
 import type { Spawner } from '../platform/spawner.js';
+import type { SupervisorConfig } from '../config/index.js';
+import type { ResolvedConfig } from '../config/types.js';
 
 /** Seams and host facts; all optional. */
 export interface SupervisorOptions {
@@ -47,6 +49,17 @@ export interface SupervisorOptions {
    * @default true
    */
   readonly handleSignals?: boolean;
+  /**
+   * Where the configuration comes from when it is read again: by `reloadConfig()` without an argument
+   * (supervisord's `reread`) and by `restart()`. Throw (a ConfigError, for instance) when it cannot be read.
+   * @example
+   * ```ts
+   * import { loadIniFile } from 'procvisor/ini';
+   * const sup = new Supervisor(await loadIniFile(conf), { configSource: () => loadIniFile(conf) });
+   * ```
+   */
+  readonly configSource?: () =>
+    SupervisorConfig | ResolvedConfig | Promise<SupervisorConfig | ResolvedConfig>;
 }
 
 /** The result of {@link Supervisor.update}: what happened to each group, as `supervisorctl update` prints. */

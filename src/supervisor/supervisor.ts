@@ -7,39 +7,29 @@ import { systemClock, type Clock } from '../clock.js';
 import type { SupervisorConfig } from '../config/index.js';
 import type { GroupConfig, ResolvedConfig } from '../config/types.js';
 import { diffGroups } from '../core/reload-diff.js';
-import {
-  BadNameError,
-  ProcessStateError,
-  ShutdownStateError,
-  SupervisorError,
-  WaitTimeoutError,
-} from '../errors.js';
-import {
-  ProcessGroupEvent,
-  ProcessStateEvent,
-  SupervisorStateChangeEvent,
-  type SupervisorEvent,
-} from '../events/events.js';
-import { ProgramGroup } from '../group/program-group.js';
+import { BadNameError, ShutdownStateError, SupervisorError } from '../errors.js';
+import { ProcessStateEvent, SupervisorStateChangeEvent, type SupervisorEvent } from '../events/events.js';
+import type { ActivityLogRecord } from '../events/emitter.js';
+import type { ProgramGroup } from '../group/program-group.js';
 import { EventHub } from '../listeners/hub.js';
-import { Containment } from '../platform/containment.js';
-import { resolveCommand, resolveCommandAsync } from '../platform/resolve-command.js';
-import { createNodeSpawner, nodeSpawner } from '../platform/spawner.js';
+import type { Containment } from '../platform/containment.js';
 import type { ProcessContext, SupervisorPhase } from '../process/context.js';
 import type { WaitForOptions } from '../process/options.js';
-import { Process } from '../process/process.js';
+import type { Process } from '../process/process.js';
 import { Waiters } from '../waiter.js';
 import { allConfigInfo, type ConfigInfo } from './config-info.js';
 import { ConfigUsers } from './config-users.js';
 import { DependencyGate } from './dependencies.js';
-import { lookupGroup, lookupProcess } from './lookup.js';
+import { lookupProcess } from './lookup.js';
 import { Pacer } from './pacer.js';
 import { stopGroupsInOrder } from './shutdown.js';
 import type { WaitScope } from './waits.js';
-import { ControlApi } from './control-api.js';
-import type { SupervisorOptions, UpdateResult } from './options.js';
-import { applyDiff, resolveGiven } from './reconfigure.js';
-import { Serial } from './serial.js';
+import { ConfigApi } from './config-api.js';
+import type { SupervisorOptions } from './options.js';
+import { resolveGiven } from './reconfigure.js';
+import { GroupRegistry } from './group-registry.js';
+import { usesRealSpawner, wire } from './wiring.js';
+import { MainLog } from './main-log.js';
 
 export type { ProcessResult } from '../group/results.js';
 export type { ConfigInfo } from './config-info.js';
@@ -59,13 +49,17 @@ export type { SupervisorOptions, UpdateResult } from './options.js';
  * console.log(await sup.getProcessInfo('web'));
  * ```
  */
-export class Supervisor extends ControlApi {
+export class Supervisor extends ConfigApi {
   #config: ResolvedConfig;
   readonly #options: SupervisorOptions;
   readonly #clock: Clock;
   readonly #containment: Containment | null;
-  readonly #groups = new Map<string, ProgramGroup>();
-  readonly #serial = new Serial();
+  readonly #registry: GroupRegistry;
+  /** The active groups, by name. */
+  readonly #groups: Map<string, ProgramGroup>;
+  readonly #mainLog = new MainLog({
+    fault: (message, err) => this.#log('error', `${message}: ${(err as Error).message}`),
+  });
   #phase: SupervisorPhase = 'new';
   readonly #gate = new DependencyGate(() => this.processes);
   readonly #pacer: Pacer;
@@ -83,45 +77,26 @@ export class Supervisor extends ControlApi {
   constructor(config: SupervisorConfig | ResolvedConfig, options: SupervisorOptions = {}) {
     super();
     this.#options = options;
-    this.#config = this.#resolve(config);
+    this.#config = resolveGiven(config, options);
     this.#clock = options.clock ?? systemClock;
     this.#pacer = new Pacer(this.#clock);
     this.#waiters = new Waiters(this.#clock);
-    // Only the real spawner's children are real processes to contain (a fake spawner's pids are not).
-    const real = options.spawner === undefined || options.spawner === nodeSpawner;
-    this.#containment = real
-      ? new Containment({
-          killOnExit: options.killOnExit ?? true,
-          handleSignals: options.handleSignals ?? true,
-          shutdown: () => this.shutdown(),
-          stopwaitsecs: () => this.groups.map((g) => g.processes.map((p) => p.config.stopwaitsecs)),
-          log: (level, message) => this.#log(level, message),
-          clock: this.#clock,
-        })
-      : null;
-    this.#users = new ConfigUsers(real);
-    const spawner = this.#containment?.wrap(createNodeSpawner({ clock: this.#clock })) ?? options.spawner!;
-    this.#context = {
+    const wired = wire({
+      options,
       clock: this.#clock,
-      spawner,
-      // A fake spawner's tests run synchronously; the real one never blocks the event loop on PATH.
-      resolveCommand: real ? resolveCommandAsync : resolveCommand,
-      deferrer: this.#pacer,
-      syslog: options.syslog ?? null,
+      pacer: this.#pacer,
       phase: () => this.#phase,
-      settings: () => ({
-        childlogdir: this.#config.childlogdir,
-        identifier: this.#config.identifier,
-        serverurl: this.#config.serverurl,
-        stripAnsi: this.#config.stripAnsi,
-        users: this.#users.resolve,
-      }),
-      sink: {
-        event: (event, groupName) => this.#relay(event, groupName),
-        log: (record) => this.emit('log', record),
-        logError: (record) => this.emit('logError', record),
-      },
-    };
+      config: () => this.#config,
+      users: () => this.#users.resolve,
+      shutdown: () => this.shutdown(),
+      stopwaitsecs: () => this.groups.map((g) => g.processes.map((p) => p.config.stopwaitsecs)),
+      event: (event, groupName) => this.#relay(event, groupName),
+      log: (record) => this.#record(record),
+      logError: (record) => this.emit('logError', record),
+    });
+    this.#containment = wired.containment;
+    this.#context = wired.context;
+    this.#users = new ConfigUsers(usesRealSpawner(options));
     this.#hub = new EventHub({
       clock: this.#clock,
       emitter: this,
@@ -129,12 +104,17 @@ export class Supervisor extends ControlApi {
       emit: (event) => this._emit(event),
       log: (level, message) => this.#log(level, message),
     });
+    this.#registry = new GroupRegistry({
+      context: this.#context,
+      hub: this.#hub,
+      gate: this.#gate,
+      waiters: this.#waiters,
+      listenerErrors: this,
+      emit: (event) => this._emit(event),
+    });
+    this.#groups = this.#registry.map;
     // TICK timers run only while someone subscribes to a TICK type.
     this._watchSubscriptions(() => this.#hub.refresh());
-  }
-
-  #resolve(config: SupervisorConfig | ResolvedConfig): ResolvedConfig {
-    return resolveGiven(config, this.#options);
   }
 
   /** The configuration in force (the last one given to the constructor or reloadConfig). */
@@ -167,9 +147,16 @@ export class Supervisor extends ControlApi {
     this.#phase = 'running';
     await this.#users.know(this.#config);
     if (this.#phase !== 'running') return;
+    this.#hub.start();
+    await this.#bringUp();
+  }
+
+  /** Opens the main log, adds every group, SUPERVISOR_STATE_CHANGE_RUNNING, autostarts (start, restart). */
+  async #bringUp(): Promise<void> {
+    await this.#mainLog.open(this.#config);
+    this.#log('info', `procvisor started with pid ${process.pid}`);
     for (const g of this.#config.groups) this.#addGroup(g);
     this._emit(new SupervisorStateChangeEvent('RUNNING'));
-    this.#hub.start();
     await this.#gate.autostartAll(this._sortedGroups().flatMap((g) => g.processes));
   }
 
@@ -202,6 +189,7 @@ export class Supervisor extends ControlApi {
     await this.#containment?.close(Math.max(0, ...this.processes.map((p) => p.config.stopwaitsecs)) * 1000);
     await Promise.all(this.processes.map((p) => p._dispose(this.#config.nocleanup, gone)));
     this.#hub.stop();
+    await this.#mainLog.close();
     this.#phase = 'stopped';
     this.#waiters.close(gone);
   }
@@ -219,54 +207,19 @@ export class Supervisor extends ControlApi {
     return allConfigInfo(this.#config, (name) => this.#groups.has(name), this.#users.resolve);
   }
 
-  // ---- configuration --------------------------------------------------------------------------------------
+  // ---- configuration (the public methods are ConfigApi's) ------------------------------------------------
 
-  /**
-   * supervisord's `reloadConfig`: validates the new configuration and makes it the one in force, without
-   * touching running groups. Returns `[added, changed, removed]` group names. Reconfigurations run one at a
-   * time, in call order (this, {@link update}, {@link addProcessGroup}, {@link removeProcessGroup}).
-   * @throws ConfigError if the new configuration is invalid (nothing changes then).
-   */
-  reloadConfig(newConfig: SupervisorConfig | ResolvedConfig): Promise<[string[], string[], string[]]> {
-    return this.#serial.run(() => this.#reloadConfig(newConfig));
+  /** @internal The configuration from `configSource`; CANT_REREAD without one. */
+  async _reread(): Promise<SupervisorConfig | ResolvedConfig> {
+    const source = this.#options.configSource;
+    if (!source) throw new SupervisorError('CANT_REREAD', 'no configSource to read the configuration from');
+    return source();
   }
 
-  /** supervisord's `addProcessGroup`: activates a group of the configuration in force, then autostarts it. */
-  addProcessGroup(name: string): Promise<true> {
-    return this.#serial.run(() => this.#addProcessGroup(name));
-  }
-
-  /**
-   * supervisord's `removeProcessGroup`: STILL_RUNNING unless every process is stopped. Everything queued for
-   * its processes (a paced restart, a timer) is cancelled, and their pending waits reject with WAIT_FAILED.
-   */
-  removeProcessGroup(name: string): Promise<true> {
-    return this.#serial.run(() => this.#removeProcessGroup(name));
-  }
-
-  /**
-   * Applies a new configuration as `supervisorctl update` does: reloadConfig, then removed groups are
-   * stopped and removed, changed groups stopped, removed and added again (the whole group restarts), and
-   * added groups added. No other reconfiguration runs during it.
-   * @param names - only these groups (default: all).
-   */
-  update(newConfig: SupervisorConfig | ResolvedConfig, names?: readonly string[]): Promise<UpdateResult> {
-    return this.#serial.run(async () =>
-      applyDiff(
-        {
-          stopProcessGroup: (n) => this.stopProcessGroup(n),
-          removeProcessGroup: (n) => this.#removeProcessGroup(n),
-          addProcessGroup: (n) => this.#addProcessGroup(n),
-        },
-        await this.#reloadConfig(newConfig),
-        names,
-      ),
-    );
-  }
-
-  async #reloadConfig(newConfig: SupervisorConfig | ResolvedConfig): Promise<[string[], string[], string[]]> {
+  /** @internal Makes `newConfig` the configuration in force; the diff to the active groups. */
+  async _install(newConfig: SupervisorConfig | ResolvedConfig): Promise<[string[], string[], string[]]> {
     this._checkRunning();
-    const next = this.#resolve(newConfig);
+    const next = resolveGiven(newConfig, this.#options);
     const users = this.#users.next();
     await users.know(next);
     this._checkRunning();
@@ -275,7 +228,8 @@ export class Supervisor extends ControlApi {
     return diffGroups(new Map([...this.#groups].map(([n, g]) => [n, g.config])), next.groups);
   }
 
-  async #addProcessGroup(name: string): Promise<true> {
+  /** @internal addProcessGroup, not queued. */
+  async _add(name: string): Promise<true> {
     this._checkRunning();
     const config = this.#config.groups.find((g) => g.name === name);
     if (!config) throw new BadNameError(name);
@@ -284,20 +238,39 @@ export class Supervisor extends ControlApi {
     return true;
   }
 
-  async #removeProcessGroup(name: string): Promise<true> {
+  /** @internal removeProcessGroup, not queued. */
+  async _remove(name: string): Promise<true> {
     this._checkRunning();
-    const group = lookupGroup(this.#groups, name);
-    if (group.unstopped().length > 0) throw new ProcessStateError('STILL_RUNNING', name);
-    this.#groups.delete(name);
-    this.#gate.invalidate(group.processes);
-    const removed = (p: Process) => () =>
-      new WaitTimeoutError(`${p.namespec} was removed with its group ${name}`);
-    await Promise.all(group.processes.map((p) => p._dispose(this.#config.nocleanup, removed(p))));
-    this.#hub.removePool(name);
-    this._emit(new ProcessGroupEvent('REMOVED', name));
-    group.removeAllListeners();
-    for (const p of group.processes) this.#waiters.notify(p);
-    return true;
+    return this.#registry.remove(name, this.#config.nocleanup);
+  }
+
+  /** @internal restart, not queued. */
+  async _restart(): Promise<void> {
+    this._checkRunning();
+    const next = this.#options.configSource
+      ? resolveGiven(await this._reread(), this.#options)
+      : this.#config;
+    const users = this.#users.next();
+    await users.know(next);
+    this._checkRunning();
+    this.#phase = 'restarting';
+    try {
+      this.#pacer.clear();
+      this._emit(new SupervisorStateChangeEvent('STOPPING'));
+      await stopGroupsInOrder(this._sortedGroups());
+      for (const name of [...this.#groups.keys()]) await this._remove(name);
+      [this.#config, this.#users] = [next, users];
+    } finally {
+      if (this.#phase === 'restarting') this.#phase = 'running';
+    }
+    this._checkRunning();
+    await this.#bringUp();
+  }
+
+  /** @internal */
+  async _reopenLogs(): Promise<void> {
+    this._checkRunning();
+    await this.#mainLog.reopen(this.#config);
   }
 
   // ---- waits --------------------------------------------------------------------------------------------
@@ -327,6 +300,12 @@ export class Supervisor extends ControlApi {
   }
 
   // ---- internals --------------------------------------------------------------------------------------
+
+  /** @internal */
+  _mainLog(): MainLog {
+    this._checkRunning();
+    return this.#mainLog;
+  }
 
   /** @internal */
   _phase(): SupervisorPhase {
@@ -361,17 +340,7 @@ export class Supervisor extends ControlApi {
   }
 
   #addGroup(config: GroupConfig): ProgramGroup {
-    const processes = config.processes.map((pc) => new Process(pc, this.#context));
-    // An event listener pool subscribes before its own PROCESS_GROUP_ADDED, as in supervisord.
-    const group = config.listener
-      ? this.#hub.addPool(config, processes)
-      : new ProgramGroup(config, processes);
-    for (const p of processes) p._reportListenerErrorsTo(this);
-    group._reportListenerErrorsTo(this);
-    this.#groups.set(config.name, group);
-    this.#gate.invalidate();
-    this._emit(new ProcessGroupEvent('ADDED', config.name));
-    return group;
+    return this.#registry.add(config);
   }
 
   /** A process's event, after its own listeners: its group's, the supervisor's, the pools; then the waits. */
@@ -391,7 +360,13 @@ export class Supervisor extends ControlApi {
     this.#hub.notify(event);
   }
 
-  #log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
-    this.emit('log', { level, message, time: this.#clock.wall() });
+  #log(level: ActivityLogRecord['level'], message: string): void {
+    this.#record({ level, message, time: this.#clock.wall() });
+  }
+
+  /** An activity record: to the main log file, then to `log` listeners. */
+  #record(record: ActivityLogRecord): void {
+    this.#mainLog.write(record);
+    this.emit('log', record);
   }
 }

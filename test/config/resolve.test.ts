@@ -89,6 +89,11 @@ describe('defaults', () => {
       environment: {},
       stripAnsi: false,
       serverurl: null,
+      // supervisord's default logfile is $CWD/supervisord.log; a library writes no file it was not asked for.
+      logfile: null,
+      logfileMaxbytes: 50 * 1024 * 1024,
+      logfileBackups: 10,
+      loglevel: 'info',
       groups: [],
     });
     const v = parseConfig({}, opts);

@@ -70,6 +70,14 @@ export function resolveConfig(input: unknown, opts: ResolveOptions = {}): Resolv
     environment: config.environment,
     stripAnsi: config.stripAnsi,
     serverurl: config.serverurl,
+    // 'NONE' (or empty) writes no activity log, as supervisord's `logfile=NONE` does.
+    logfile:
+      config.logfile === null || /^(none|off)?$/i.test(config.logfile.trim())
+        ? null
+        : expandUser(config.logfile),
+    logfileMaxbytes: config.logfileMaxbytes,
+    logfileBackups: config.logfileBackups,
+    loglevel: config.loglevel,
     groups,
   });
 }

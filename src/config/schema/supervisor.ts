@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { loggingLevel } from '../datatypes.js';
 import { eventListenerSchema } from './event-listener.js';
 import { groupSchema } from './group.js';
-import { bool, converted, environment, int } from './options.js';
+import { CONFIG_LIMITS } from '../limits.js';
+import { bool, boundedInt, bytes, converted, environment, int } from './options.js';
 import { programSchema } from './program.js';
 
 /**
@@ -76,6 +77,23 @@ export const configSchema = z
     minfds: int('').default(1024).describe('`minfds`: minimum free file descriptors wanted. @default 1024'),
     /** `minprocs`: the process slots the supervisor wants available. @default 200 */
     minprocs: int('').default(200).describe('`minprocs`: minimum process slots wanted. @default 200'),
+    /**
+     * `logfile`: the activity log (`spawned: ...`, `exited: ...`), as supervisord's main log; read with
+     * `readLog`, tailed by `supervisorctl maintail`. null = none (supervisord's default is
+     * `$CWD/supervisord.log`; a library writes no file it was not asked for). @default null
+     */
+    logfile: z
+      .union([z.string(), z.null()], { error: 'expected a path or null' })
+      .default(null)
+      .describe('`logfile`: the activity log file (supervisord\'s main log); null = none. @default null'),
+    /** `logfile_maxbytes`: rotate the activity log at this size; 0 = never. @default '50MB' */
+    logfileMaxbytes: bytes()
+      .default(50 * 1024 * 1024)
+      .describe('`logfile_maxbytes`: rotate the activity log at this size; 0 = never. @default "50MB"'),
+    /** `logfile_backups`: rotated activity logs to keep; 0 = none. @default 10 */
+    logfileBackups: boundedInt(CONFIG_LIMITS.logfileBackups, 'logfileBackups')
+      .default(10)
+      .describe('`logfile_backups`: rotated activity logs to keep; 0 = none. @default 10'),
     /** `loglevel`: critical, error, warn, info, debug, trace or blather. @default 'info' */
     loglevel: converted(z.string({ error: 'expected a log level name' }), loggingLevel)
       .default('info')
