@@ -23,7 +23,7 @@ describe('a stop whose process is started again at once', () => {
     );
     current = sup;
     await sup.start();
-    sup.on('PROCESS_STATE_STOPPED', () => void sup.startProcess('a', false));
+    sup.once('PROCESS_STATE_STOPPED', () => void sup.startProcess('a', false));
     await expect(sup.stopProcess('a')).resolves.toBe(true);
     expect(sup.getProcess('a')?.state).toBe('STARTING');
   });
@@ -43,7 +43,7 @@ describe('update', () => {
     clock.advance(1000);
     expect(sup.getProcess('a')?.state).toBe('RUNNING');
     // Someone starts a again as soon as the update has stopped it.
-    sup.on('PROCESS_STATE_STOPPED', (e) => {
+    sup.once('PROCESS_STATE_STOPPED', (e) => {
       if (e.processName === 'a') void sup.startProcess('a', false);
     });
     const result = await sup.update({ programs: { b: { command: 'sleep 100', ...quiet } } });
