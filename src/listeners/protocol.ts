@@ -12,6 +12,12 @@ import type { ListenerStateName } from './types.js';
 export const READY_TOKEN = Buffer.from('READY\n');
 /** The length of `RESULT ` (supervisord skips this many bytes of the result line without checking them). */
 const RESULT_TOKEN_START_LEN = 'RESULT '.length;
+/**
+ * The longest result line waited for. supervisord waits for the newline however long the line gets; a
+ * listener that writes this much without one is not sending `RESULT <len>`, and holding more for it would
+ * let a broken listener grow the host's memory without bound. It is a bad result line.
+ */
+export const MAX_RESULT_LINE = 4096;
 
 /** What the parser reports to its pool. */
 export interface ProtocolHooks {
@@ -38,7 +44,8 @@ export class ListenerProtocol {
   #state: ListenerStateName = 'ACKNOWLEDGED';
   #buffer: Buffer = Buffer.alloc(0);
   #resultLen: number | null = null;
-  #result: Buffer[] = [];
+  /** The result body so far, in `#result[0, #resultHave)`: one Buffer however it is chunked. */
+  #result: Buffer = Buffer.alloc(0);
   #resultHave = 0;
   readonly #hooks: ProtocolHooks;
 
@@ -51,6 +58,12 @@ export class ListenerProtocol {
     return this.#state;
   }
 
+  /** @internal What the parser holds: bytes (unparsed, and room for the result body) and Buffers (tests). */
+  get _held(): { bytes: number; buffers: number } {
+    const parts = [this.#buffer, this.#result].filter((b) => b.length > 0);
+    return { bytes: parts.reduce((n, b) => n + b.length, 0), buffers: parts.length };
+  }
+
   /** An event was written to the listener: READY becomes BUSY. */
   sent(): void {
     this.#set('BUSY');
@@ -59,6 +72,9 @@ export class ListenerProtocol {
   /** The process is gone or was declared broken from outside: UNKNOWN, and ignore whatever follows. */
   unknown(): void {
     this.#buffer = Buffer.alloc(0);
+    this.#resultLen = null;
+    this.#result = Buffer.alloc(0);
+    this.#resultHave = 0;
     this.#set('UNKNOWN');
   }
 
@@ -97,7 +113,13 @@ export class ListenerProtocol {
   #busy(): boolean {
     if (this.#resultLen === null) {
       const pos = this.#buffer.indexOf(0x0a);
-      if (pos === -1) return false;
+      if (pos === -1) {
+        if (this.#buffer.length > MAX_RESULT_LINE) {
+          this.#hooks.badResultLine(decodeData(this.#buffer.subarray(0, MAX_RESULT_LINE)));
+          this.unknown();
+        }
+        return false;
+      }
       const line = this.#buffer.subarray(0, pos);
       this.#buffer = this.#buffer.subarray(pos + 1);
       const text = line.subarray(RESULT_TOKEN_START_LEN).toString('latin1');
@@ -107,7 +129,7 @@ export class ListenerProtocol {
         return false;
       }
       this.#resultLen = Number(text.trim().replace(/_/g, ''));
-      this.#result = [];
+      this.#result = Buffer.alloc(0);
       this.#resultHave = 0;
       return true;
     }
@@ -115,18 +137,33 @@ export class ListenerProtocol {
     if (needed > 0) {
       const part = this.#buffer.subarray(0, needed);
       this.#buffer = this.#buffer.subarray(part.length);
-      this.#result.push(part);
-      this.#resultHave += part.length;
+      this.#collect(part, this.#resultLen);
       if (this.#resultHave < this.#resultLen) return false;
     }
-    const body = Buffer.concat(this.#result);
+    const body = this.#result.subarray(0, this.#resultHave);
     this.#resultLen = null;
-    this.#result = [];
+    this.#result = Buffer.alloc(0);
     this.#resultHave = 0;
     const next = this.#hooks.result(body);
     if (next === 'UNKNOWN') this.unknown();
     else this.#set(next);
     return true;
+  }
+
+  /**
+   * Copies part of the result body in, growing its one Buffer by doubling (never past `len`, nor ahead of
+   * what has arrived by more than that): a body sent a byte at a time costs its bytes, not a Buffer per byte.
+   */
+  #collect(part: Buffer, len: number): void {
+    const have = this.#resultHave;
+    if (have + part.length > this.#result.length) {
+      const size = Math.min(len, Math.max(have + part.length, this.#result.length * 2, 64));
+      const grown = Buffer.allocUnsafe(size);
+      this.#result.copy(grown, 0, 0, have);
+      this.#result = grown;
+    }
+    part.copy(this.#result, have);
+    this.#resultHave = have + part.length;
   }
 
   #set(to: ListenerStateName): void {

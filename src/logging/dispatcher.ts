@@ -4,6 +4,7 @@
  * (`dispatchers.py stripEscapes`). No I/O: it turns chunks into calls on an {@link DispatcherSink}.
  * @module
  */
+import { ByteQueue } from './byte-queue.js';
 
 /** The token that switches a channel into capture mode (`events.py ProcessCommunicationEvent`). */
 export const BEGIN_TOKEN = Buffer.from('<!--XSUPERVISOR:BEGIN-->');
@@ -45,27 +46,38 @@ export function stripEscapes(s: Buffer): Buffer {
 /**
  * supervisord's `BoundIO`: an in-memory capture buffer. When a write would exceed `maxbytes` it drops the
  * first `len(chunk)` bytes of what it holds (not an exact trim), so it holds at most about
- * `max(maxbytes, largest chunk)` bytes.
+ * `max(maxbytes, largest chunk)` bytes. They are kept in a {@link ByteQueue}: a write costs its own length,
+ * not a copy of everything held, and small writes add no Buffers.
  */
 export class BoundBuffer {
   readonly #maxbytes: number;
-  #buf: Buffer = Buffer.alloc(0);
+  readonly #buf = new ByteQueue();
 
   constructor(maxbytes: number) {
     this.#maxbytes = maxbytes;
   }
 
+  /** Bytes held. */
+  get bytes(): number {
+    return this.#buf.bytes;
+  }
+
+  /** @internal Buffers held (for tests: bounded whatever the chunking). */
+  get _blocks(): number {
+    return this.#buf.blocks;
+  }
+
   write(b: Buffer): void {
-    if (this.#buf.length + b.length > this.#maxbytes) this.#buf = this.#buf.subarray(b.length);
-    this.#buf = Buffer.concat([this.#buf, b]);
+    if (this.#buf.bytes + b.length > this.#maxbytes) this.#buf.drop(b.length);
+    this.#buf.push(b);
   }
 
   getvalue(): Buffer {
-    return this.#buf;
+    return this.#buf.toBuffer();
   }
 
   clear(): void {
-    this.#buf = Buffer.alloc(0);
+    this.#buf.clear();
   }
 }
 

@@ -3,12 +3,15 @@
  * `supervisorctl tail -f`, with bounded memory whatever the reader's speed.
  * @module
  */
+import { ByteQueue } from './byte-queue.js';
 
 /** Options of `Process.lines()`. */
 export interface LinesOptions {
   /**
    * Bytes of complete lines kept for a reader that is behind. When more arrive, the oldest waiting lines
    * are dropped and the reader gets one line `==> procvisor: N lines dropped (reader too slow) <==` instead.
+   * The number of waiting lines is bounded too, to `maxBufferedBytes / 16` (at least 1024), since a line
+   * costs memory beyond its bytes: a child writing empty lines cannot make the buffer grow either.
    * @default 1048576 (1 MiB)
    */
   readonly maxBufferedBytes?: number;
@@ -27,6 +30,14 @@ export function droppedMarker(count: number): string {
   return `==> procvisor: ${count} line${count === 1 ? '' : 's'} dropped (reader too slow) <==`;
 }
 
+/**
+ * What bounds the count of waiting lines: one line per this many bytes of `maxBufferedBytes`, and never
+ * fewer than {@link MIN_LINES}. A waiting line costs about 40 bytes of heap besides its text (its string
+ * header and two array slots), so at the default 1 MiB that is 65,536 lines and under 3 MB.
+ */
+const BYTES_PER_LINE = 16;
+const MIN_LINES = 1024;
+
 const NL = 0x0a;
 const CR = 0x0d;
 
@@ -40,9 +51,11 @@ const CR = 0x0d;
 export class LineSplitter {
   readonly #onLine: (line: string, bytes: number) => void;
   readonly #maxLine: number;
-  /** The unterminated end of the output so far. */
-  #partial: Buffer[] = [];
-  #partialBytes = 0;
+  /**
+   * The unterminated end of the output so far, copied into a few blocks: a child writing a line one byte at
+   * a time costs its bytes, not one Buffer per write.
+   */
+  readonly #partial = new ByteQueue();
 
   /**
    * @param onLine - called with each complete line, and its size in bytes (without the line end)
@@ -55,13 +68,18 @@ export class LineSplitter {
 
   /** Bytes of the unterminated line. */
   get partialBytes(): number {
-    return this.#partialBytes;
+    return this.#partial.bytes;
+  }
+
+  /** @internal Buffers holding the unterminated line (for tests: bounded whatever the chunking). */
+  get _partialBlocks(): number {
+    return this.#partial.blocks;
   }
 
   /** The unterminated line decoded so far, without a trailing incomplete character (a prompt: `ready> `). */
   partialText(): string {
-    if (this.#partialBytes === 0) return '';
-    const all = Buffer.concat(this.#partial, this.#partialBytes);
+    if (this.#partial.bytes === 0) return '';
+    const all = this.#partial.toBuffer();
     return all.subarray(0, charBoundary(all, all.length)).toString('utf8');
   }
 
@@ -71,36 +89,43 @@ export class LineSplitter {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let start = 0;
     for (let nl = buf.indexOf(NL, start); nl !== -1; nl = buf.indexOf(NL, start)) {
-      this.#partial.push(buf.subarray(start, nl));
-      this.#partialBytes += nl - start;
-      while (this.#partialBytes > this.#maxLine) this.#cut();
-      this.#emit(true);
+      if (this.#partial.bytes === 0 && nl - start <= this.#maxLine) {
+        // A whole line inside this chunk: decoded in place.
+        this.#emit(buf.subarray(start, nl), true);
+      } else {
+        this.#append(buf.subarray(start, nl));
+        this.#emit(this.#take(), true);
+      }
       start = nl + 1;
     }
-    if (start < buf.length) {
-      // Copy: the chunk's memory may be a slice of a larger pooled buffer.
-      this.#partial.push(Buffer.from(buf.subarray(start)));
-      this.#partialBytes += buf.length - start;
-      while (this.#partialBytes > this.#maxLine) this.#cut();
-    }
+    if (start < buf.length) this.#append(buf.subarray(start));
   }
 
   /** The output ended (the child exited): its unterminated last line is a line. */
   flush(): void {
-    if (this.#partialBytes > 0) this.#emit(false);
+    if (this.#partial.bytes > 0) this.#emit(this.#take(), false);
   }
 
   /** Forgets the unterminated line. */
   reset(): void {
-    this.#partial = [];
-    this.#partialBytes = 0;
+    this.#partial.clear();
   }
 
-  #emit(terminated: boolean): void {
-    let bytes = this.#partialBytes;
-    let line = this.#partial.length === 1 ? this.#partial[0]! : Buffer.concat(this.#partial, bytes);
-    this.#partial = [];
-    this.#partialBytes = 0;
+  /** Adds to the unterminated line (a copy), delivering pieces of `maxLine` bytes while it is longer. */
+  #append(bytes: Buffer): void {
+    this.#partial.push(bytes);
+    while (this.#partial.bytes > this.#maxLine) this.#cut();
+  }
+
+  /** The unterminated line, forgotten. */
+  #take(): Buffer {
+    const line = this.#partial.toBuffer();
+    this.#partial.clear();
+    return line;
+  }
+
+  #emit(line: Buffer, terminated: boolean): void {
+    let bytes = line.length;
     if (terminated && bytes > 0 && line[bytes - 1] === CR) {
       line = line.subarray(0, bytes - 1);
       bytes -= 1;
@@ -110,12 +135,10 @@ export class LineSplitter {
 
   /** Delivers the first `maxLine` bytes of the partial line, cut at a character boundary. */
   #cut(): void {
-    const all = Buffer.concat(this.#partial, this.#partialBytes);
+    const all = this.#take();
     const cut = charBoundary(all, this.#maxLine);
     this.#onLine(all.subarray(0, cut).toString('utf8'), cut);
-    const rest = Buffer.from(all.subarray(cut));
-    this.#partial = [rest];
-    this.#partialBytes = rest.length;
+    this.#partial.push(all.subarray(cut));
   }
 }
 
@@ -142,6 +165,7 @@ function charBoundary(buf: Buffer, at: number): number {
  */
 export class LineFollower implements AsyncIterableIterator<string> {
   readonly #maxBuffered: number;
+  readonly #maxLines: number;
   readonly #splitter: LineSplitter;
   readonly #onClose: () => void;
   readonly #signal: AbortSignal | undefined;
@@ -158,6 +182,7 @@ export class LineFollower implements AsyncIterableIterator<string> {
 
   constructor(options: LinesOptions, onClose: () => void) {
     this.#maxBuffered = Math.max(1, options.maxBufferedBytes ?? 1 << 20);
+    this.#maxLines = Math.max(MIN_LINES, Math.floor(this.#maxBuffered / BYTES_PER_LINE));
     this.#splitter = new LineSplitter((line, bytes) => this.#enqueue(line, bytes), options.maxLineBytes);
     this.#onClose = onClose;
     this.#signal = options.signal;
@@ -168,6 +193,15 @@ export class LineFollower implements AsyncIterableIterator<string> {
   /** Bytes of output waiting for the reader (complete lines and the partial one). */
   get buffered(): number {
     return this.#buffered + this.#splitter.partialBytes;
+  }
+
+  /** @internal Complete lines waiting for the reader, and the slots kept for them (for tests). */
+  get _waiting(): { lines: number; slots: number; partialBuffers: number } {
+    return {
+      lines: this.#lines.length - this.#head,
+      slots: this.#lines.length,
+      partialBuffers: this.#splitter._partialBlocks,
+    };
   }
 
   /** A chunk of output. */
@@ -224,8 +258,11 @@ export class LineFollower implements AsyncIterableIterator<string> {
     this.#lines.push(line);
     this.#sizes.push(bytes);
     this.#buffered += bytes;
-    // Drop the oldest waiting lines (never the newest) while over the limit.
-    while (this.#buffered > this.#maxBuffered && this.#lines.length - this.#head > 1) {
+    // Drop the oldest waiting lines (never the newest) while over a limit.
+    while (
+      (this.#buffered > this.#maxBuffered || this.#lines.length - this.#head > this.#maxLines) &&
+      this.#lines.length - this.#head > 1
+    ) {
       this.#buffered -= this.#sizes[this.#head]!;
       this.#head++;
       this.#droppedBefore++;

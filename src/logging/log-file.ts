@@ -14,11 +14,14 @@
  *   rotates only after the next write, with that write in the rotated file. So when the file is already
  *   full at spawn, the first chunk is appended here directly and only then is the stream created (and
  *   rotates): the same bytes land in the same files.
+ * - Until a rotation is due, a plain append stream on the descriptor opened at spawn counts the bytes; the
+ *   write that reaches `maxbytes` hands the file to rotating-file-stream, which rotates as it opens it. A
+ *   spawn then costs one `open(2)` per channel, not also rotating-file-stream's stat, open and close.
  *
  * Every write is accounted for: writes are never lost or reordered, memory is bounded by a high-water mark
- * (the caller pauses the child's pipe when {@link LogFile.write} returns false and resumes it on
- * {@link LogFileEvents.drain}), and a write error puts the file in a failed state that drops output (the
- * child must keep running) until a reopen succeeds.
+ * that counts each waiting chunk's overhead as well as its bytes (the caller pauses the child's pipe when
+ * {@link LogFile.write} returns false and resumes it on {@link LogFileEvents.drain}), and a write error
+ * puts the file in a failed state that drops output (the child must keep running) until a reopen succeeds.
  * @module
  */
 import { appendFile, unlink } from 'node:fs/promises';
@@ -27,10 +30,17 @@ import type { Writable } from 'node:stream';
 import { createStream } from 'rotating-file-stream';
 import { systemClock, type Clock } from '../clock.js';
 
-/** Bytes accepted but not yet written above which {@link LogFile.write} asks the caller to pause. */
+/** What waiting chunks may take (bytes plus {@link CHUNK_OVERHEAD} each) before the caller must pause. */
 export const HIGH_WATER_MARK = 1 << 20;
-/** Bytes in flight under which a paused caller is told to go on. */
+/** Memory in flight under which a paused caller is told to go on. */
 export const LOW_WATER_MARK = 1 << 18;
+/**
+ * The heap a waiting chunk takes besides its bytes: the Buffer object, the stream's write request and its
+ * callback (about 210 bytes on Node 20), our entry. So a child writing one byte at a time is paused after
+ * about 4,000 waiting chunks (1 MiB of heap), not after a million (200 MB).
+ */
+export const CHUNK_OVERHEAD = 256;
+const cost = (chunk: Buffer): number => chunk.length + CHUNK_OVERHEAD;
 /** How long after a write error the next chunk tries to reopen the file. */
 export const RETRY_MS = 1000;
 
@@ -61,7 +71,8 @@ export interface LogFileEvents {
 type Sink = Writable;
 
 type State =
-  | { kind: 'ready'; stream: Sink }
+  /** `left`: with a plain stream standing in for rotating-file-stream, the bytes until a rotation is due. */
+  | { kind: 'ready'; stream: Sink; left?: number }
   /** The file is at or over maxbytes at spawn: the first chunk goes in before the stream is made. */
   | { kind: 'full' }
   /** Between two streams (clear, recovery, the first chunk of a full file): chunks wait in `pending`. */
@@ -92,7 +103,7 @@ export class LogFile {
   #state: State = { kind: 'closed' };
   /** Chunks waiting while switching streams, in order. */
   #pending: Entry[] = [];
-  /** Bytes accepted and not yet written (or dropped). */
+  /** What the chunks accepted and not yet written (or dropped) cost: their bytes and overhead. */
   #inflight = 0;
   #paused = false;
   /** Sequence numbers: the last chunk accepted, and the last settled (written or dropped); in order. */
@@ -104,6 +115,9 @@ export class LogFile {
   #rotating = false;
   #rotationWaiters: (() => void)[] = [];
   #switch: Promise<void> = Promise.resolve();
+  /** Switches asked for and not yet carried out; the stream one opened while another waited (to end). */
+  #switchesQueued = 0;
+  #handoff: Sink | null = null;
 
   private constructor(path: string, options: LogFileOptions, events: LogFileEvents) {
     this.path = path;
@@ -143,7 +157,7 @@ export class LogFile {
       this.#switchStream(async () => {}, 'recover');
     }
     const entry = { chunk, seq: ++this.#accepted };
-    this.#inflight += chunk.length;
+    this.#inflight += cost(chunk);
     this.#put(entry);
     if (this.#inflight >= HIGH_WATER_MARK) this.#paused = true;
     return !this.#paused;
@@ -192,16 +206,18 @@ export class LogFile {
     const state = this.#state;
     switch (state.kind) {
       case 'ready':
-        state.stream.write(entry.chunk, (err) => {
-          if (!err) this.#settle(entry.seq, entry.chunk.length);
-        });
+        this.#writeTo(state.stream, entry);
+        // supervisord rotates after the write that reaches maxbytes: rotating-file-stream takes over.
+        if (state.left !== undefined && (state.left -= entry.chunk.length) <= 0) {
+          this.#switchStream(async () => {}, 'rotate');
+        }
         return;
       case 'full':
         // supervisord writes, then rotates: append this chunk to the full file, then let
         // rotating-file-stream rotate it as it opens.
         this.#switchStream(async () => {
           await appendFile(this.path, entry.chunk);
-          this.#settle(entry.seq, entry.chunk.length);
+          this.#settle(entry.seq, cost(entry.chunk));
         }, 'rotate');
         return;
       case 'switching':
@@ -209,8 +225,15 @@ export class LogFile {
         return;
       default:
         this.#dropped += entry.chunk.length;
-        this.#settle(entry.seq, entry.chunk.length);
+        this.#settle(entry.seq, cost(entry.chunk));
     }
+  }
+
+  /** Writes an accepted chunk to `stream`; it is settled once written. */
+  #writeTo(stream: Sink, entry: Entry): void {
+    stream.write(entry.chunk, (err) => {
+      if (!err) this.#settle(entry.seq, cost(entry.chunk));
+    });
   }
 
   /**
@@ -230,13 +253,17 @@ export class LogFile {
       throw err;
     }
     const { maxbytes } = this.#options;
-    if (maxbytes <= 0 || !regular) {
-      // A plain append stream (special files too). With maxbytes on a special file supervisord fails every
-      // write ("Illegal seek"); procvisor just never rotates it.
-      return { kind: 'ready', stream: this.#watch(createWriteStream(this.path, { fd, flags: 'a' })) };
+    const rotates = maxbytes > 0 && regular;
+    if (!rotates || (size < maxbytes && !rotateNow)) {
+      // A plain append stream: for good without maxbytes, and for special files (with maxbytes supervisord
+      // fails every write to one, "Illegal seek"; procvisor never rotates it); else until a rotation is due.
+      const stream = this.#watch(createWriteStream(this.path, { fd, flags: 'a' }));
+      return rotates ? { kind: 'ready', stream, left: maxbytes - size } : { kind: 'ready', stream };
     }
     closeSync(fd);
-    if (size >= maxbytes && !rotateNow) return { kind: 'full' };
+    if (!rotateNow) return { kind: 'full' };
+    // It rotates as it opens the file (asynchronously): flushed() waits for that from now on.
+    this.#rotating = true;
     return { kind: 'ready', stream: this.#rotatingStream() };
   }
 
@@ -278,10 +305,10 @@ export class LogFile {
     return stream;
   }
 
-  /** Marks chunks up to `seq` settled; wakes waiters and a paused caller. */
-  #settle(seq: number, bytes: number): void {
+  /** Marks chunks up to `seq` settled, `weight` fewer in flight; wakes waiters and a paused caller. */
+  #settle(seq: number, weight: number): void {
     if (seq > this.#settled) this.#settled = seq;
-    this.#inflight = Math.max(0, this.#inflight - bytes);
+    this.#inflight = Math.max(0, this.#inflight - weight);
     if (this.#waiters.length > 0) {
       const ready = this.#waiters.filter((w) => w.seq <= this.#settled);
       this.#waiters = this.#waiters.filter((w) => w.seq > this.#settled);
@@ -318,9 +345,19 @@ export class LogFile {
    */
   #switchStream(between: () => Promise<void>, why: 'clear' | 'rotate' | 'recover'): void {
     const previous = this.#state;
+    const boundary = this.#accepted;
     this.#state = { kind: 'switching' };
+    this.#switchesQueued++;
     this.#switch = this.#switch.then(async () => {
-      if (previous.kind === 'ready') await endStream(previous.stream);
+      this.#switchesQueued--;
+      const old = previous.kind === 'ready' ? previous.stream : this.#handoff;
+      this.#handoff = null;
+      if (old) {
+        // Asked for during an earlier switch: what was accepted before it goes to the stream that one opened.
+        for (const e of this.#pending) if (e.seq <= boundary) this.#writeTo(old, e);
+        this.#pending = this.#pending.filter((e) => e.seq > boundary);
+        await endStream(old);
+      }
       let next: State;
       try {
         await between();
@@ -337,6 +374,11 @@ export class LogFile {
         const dropped = this.#dropped;
         this.#dropped = 0;
         this.#events.recovered(dropped);
+      }
+      if (this.#switchesQueued > 0) {
+        // Another switch waits: it writes what came before it to this stream, then ends it.
+        if (next.kind === 'ready') this.#handoff = next.stream;
+        return;
       }
       this.#state = next;
       const pending = this.#pending;

@@ -32,8 +32,14 @@ export interface SyslogOptions {
 
 /** How long after a failure the next line tries to reach syslog again. */
 export const SYSLOG_RETRY_MS = 5000;
-/** Bytes waiting to be sent above which new lines are dropped. */
+/** Memory taken by messages waiting to be sent above which new lines are dropped (syslog is lossy). */
 const MAX_QUEUED = 1 << 20;
+/**
+ * What a waiting message costs besides its text: the string and the socket's write request with its
+ * callback. Counting it bounds the count of waiting messages too: a child writing empty lines is dropped
+ * after about 4,000 waiting messages, not after a million.
+ */
+const MESSAGE_OVERHEAD = 256;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The default socket path of this platform. */
@@ -57,12 +63,28 @@ export function syslogMessages(processName: string, data: Buffer): string[] {
   return text.split('\n').map((line) => `${processName} ${line}`);
 }
 
+/** Messages written to a stream and not yet handed to the kernel (their callbacks have not run). */
+interface Unsent {
+  unsent: number;
+}
+
 type TransportState =
   | { kind: 'idle' }
   | { kind: 'connecting'; socket: Socket; queue: string[]; queued: number }
-  | { kind: 'stream'; socket: Socket }
-  | { kind: 'logger'; child: ChildProcess }
+  | ({ kind: 'stream'; socket: Socket } & Unsent)
+  | ({ kind: 'logger'; child: ChildProcess } & Unsent)
   | { kind: 'down'; since: number };
+
+/** Writes `text` to `stream` unless what waits there already takes {@link MAX_QUEUED}. */
+function writeBounded(
+  stream: NodeJS.WritableStream & { writableLength: number },
+  text: string,
+  state: Unsent,
+) {
+  if (stream.writableLength + state.unsent * MESSAGE_OVERHEAD > MAX_QUEUED) return;
+  state.unsent++;
+  stream.write(text, () => state.unsent--);
+}
 
 class Transport {
   readonly path: string;
@@ -88,19 +110,24 @@ class Transport {
       case 'connecting':
         if (state.queued > MAX_QUEUED) return;
         state.queue.push(message);
-        state.queued += message.length;
+        state.queued += message.length + MESSAGE_OVERHEAD;
         return;
       case 'stream':
-        if (state.socket.writableLength > MAX_QUEUED) return; // syslog is lossy; never hold memory for it
-        state.socket.write(`${syslogHeader(this.ident)}${message}\0`);
+        writeBounded(state.socket, `${syslogHeader(this.ident)}${message}\0`, state);
         return;
       case 'logger': {
         const stdin = state.child.stdin;
-        if (!stdin || stdin.writableLength > MAX_QUEUED) return;
-        stdin.write(`${message}\n`);
+        if (stdin) writeBounded(stdin, `${message}\n`, state);
         return;
       }
     }
+  }
+
+  /** Messages waiting in this process to be sent (queued while connecting, or not yet written out). */
+  get waiting(): number {
+    const state = this.#state;
+    if (state.kind === 'connecting') return state.queue.length;
+    return state.kind === 'stream' || state.kind === 'logger' ? state.unsent : 0;
   }
 
   close(): void {
@@ -117,7 +144,7 @@ class Transport {
     this.#state = state;
     socket.once('connect', () => {
       if (this.#state !== state) return;
-      this.#state = { kind: 'stream', socket };
+      this.#state = { kind: 'stream', socket, unsent: 0 };
       for (const h of this.handles) h._reset();
       for (const m of state.queue) this.send(m);
     });
@@ -150,7 +177,7 @@ class Transport {
       this.#fail(this.#loggerError(err as NodeJS.ErrnoException));
       return;
     }
-    const state: TransportState = { kind: 'logger', child };
+    const state: TransportState = { kind: 'logger', child, unsent: 0 };
     this.#state = state;
     child.unref();
     (child.stdin as unknown as Socket | null)?.unref?.();
@@ -208,6 +235,11 @@ export class SyslogHandle {
   sendChunk(processName: string, data: Buffer): void {
     if (this.#released) return;
     for (const m of syslogMessages(processName, data)) this.#transport.send(m);
+  }
+
+  /** @internal Messages waiting in this process to be sent on the shared transport (for tests). */
+  get _waiting(): number {
+    return this.#transport.waiting;
   }
 
   /** Stops using the transport. */

@@ -3,22 +3,17 @@
  * and the line watchers of `waitForOutput`. Both do nothing per chunk beyond a copy when nobody watches.
  * @module
  */
+import { ByteQueue } from '../logging/byte-queue.js';
 import { LineSplitter } from '../logging/lines.js';
 
 type Channel = 'stdout' | 'stderr';
 
-/** Bytes of recent output kept per channel. */
-const RECENT_BYTES = 8 * 1024;
 /**
- * Chunks kept per channel. A chunk costs far more heap than its payload, so small chunks are merged and the
- * count is bounded too: a child writing one byte at a time cannot make the ring grow.
+ * Bytes of recent output kept per channel. They are copied into a {@link ByteQueue}, so what they cost is
+ * bounded in Buffers as well as bytes (three at most): a child writing one byte at a time cannot make the
+ * recent output grow.
  */
-const RECENT_CHUNKS = 16;
-
-interface Ring {
-  chunks: Buffer[];
-  bytes: number;
-}
+const RECENT_BYTES = 8 * 1024;
 
 interface Watcher {
   readonly channel: Channel | 'both';
@@ -27,15 +22,15 @@ interface Watcher {
 
 /** Recent output and line watchers of one process. */
 export class OutputWatch {
-  readonly #recent: Record<Channel, Ring> = {
-    stdout: { chunks: [], bytes: 0 },
-    stderr: { chunks: [], bytes: 0 },
-  };
+  readonly #recent: Record<Channel, ByteQueue> = { stdout: new ByteQueue(), stderr: new ByteQueue() };
   readonly #watchers = new Set<Watcher>();
 
   /** A chunk the child wrote. */
   feed(channel: Channel, chunk: Buffer): void {
-    this.#remember(this.#recent[channel], chunk);
+    const ring = this.#recent[channel];
+    // Only the end of a large chunk can stay: copy no more than that.
+    ring.push(chunk.length > RECENT_BYTES ? chunk.subarray(chunk.length - RECENT_BYTES) : chunk);
+    ring.keepLast(RECENT_BYTES);
     if (this.#watchers.size === 0) return;
     for (const w of [...this.#watchers]) {
       if (w.channel === 'both' || w.channel === channel) w.splitters[channel].push(chunk);
@@ -44,7 +39,13 @@ export class OutputWatch {
 
   /** The last lines of output (both channels, stdout first, up to `count`). */
   recentOutput(count: number): string[] {
-    const text = (ch: Channel) => Buffer.concat(this.#recent[ch].chunks).toString('utf8');
+    const text = (ch: Channel) => {
+      const bytes = this.#recent[ch].toBuffer();
+      // The oldest bytes may begin inside a UTF-8 character: start at the next whole one.
+      let from = 0;
+      while (from < 3 && from < bytes.length && (bytes[from]! & 0xc0) === 0x80) from++;
+      return bytes.subarray(from).toString('utf8');
+    };
     const lines = [...text('stdout').split('\n'), ...text('stderr').split('\n')].filter((l) => l !== '');
     return lines.slice(-count);
   }
@@ -72,25 +73,9 @@ export class OutputWatch {
     });
   }
 
-  #remember(ring: Ring, chunk: Buffer): void {
-    if (chunk.length >= RECENT_BYTES) {
-      ring.chunks = [Buffer.from(chunk.subarray(chunk.length - RECENT_BYTES))];
-      ring.bytes = RECENT_BYTES;
-      return;
-    }
-    const last = ring.chunks[ring.chunks.length - 1];
-    if (last && last.length + chunk.length <= RECENT_BYTES / RECENT_CHUNKS) {
-      ring.chunks[ring.chunks.length - 1] = Buffer.concat([last, chunk]);
-    } else {
-      // Copy: the chunk may be a view of a larger pooled buffer, which a reference would keep alive.
-      ring.chunks.push(Buffer.from(chunk));
-    }
-    ring.bytes += chunk.length;
-    while (
-      ring.chunks.length > 1 &&
-      (ring.chunks.length > RECENT_CHUNKS || ring.bytes - ring.chunks[0]!.length >= RECENT_BYTES)
-    ) {
-      ring.bytes -= ring.chunks.shift()!.length;
-    }
+  /** @internal What the recent output of `channel` holds: its bytes and its Buffers (for tests). */
+  _recentSize(channel: Channel): { bytes: number; buffers: number } {
+    const ring = this.#recent[channel];
+    return { bytes: ring.bytes, buffers: ring.blocks };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ListenerProtocol } from '../../src/listeners/protocol.js';
+import { ListenerProtocol, MAX_RESULT_LINE } from '../../src/listeners/protocol.js';
 import type { ListenerStateName } from '../../src/listeners/types.js';
 
 // The listener side of the protocol as a pure parser (dispatchers.py PEventListenerDispatcher).
@@ -102,5 +102,34 @@ describe('ListenerProtocol', () => {
     p.sent();
     feed('RESULT 2\nOKREADY\n');
     expect(p.state).toBe('UNKNOWN');
+  });
+
+  it('a result body sent a byte at a time is held in one Buffer, then handed over whole', () => {
+    const { p, log, feed } = setup();
+    feed('READY\n');
+    p.sent();
+    feed('RESULT 10000\n');
+    const body = Buffer.alloc(10_000, 'r');
+    for (let i = 0; i < body.length; i++) {
+      feed(body.subarray(i, i + 1));
+      if (i < body.length - 1) {
+        expect(p._held.buffers).toBeLessThanOrEqual(1);
+        expect(p._held.bytes).toBeLessThanOrEqual(Math.max(64, 2 * (i + 1)));
+      }
+    }
+    expect(log).toContain(`result ${JSON.stringify(body.toString('latin1'))}`);
+    expect(p.state).toBe('ACKNOWLEDGED');
+    expect(p._held).toEqual({ bytes: 0, buffers: 0 });
+  });
+
+  it(`a result line without a newline after ${MAX_RESULT_LINE} bytes is a bad result line, not held`, () => {
+    const { p, log, feed } = setup();
+    feed('READY\n');
+    p.sent();
+    feed('RESULT ');
+    for (let i = 0; i < 10_000; i++) feed(' ');
+    expect(p.state).toBe('UNKNOWN');
+    expect(log.slice(-2)).toEqual([`bad RESULT ${' '.repeat(MAX_RESULT_LINE - 7)}`, 'BUSY>UNKNOWN']);
+    expect(p._held.bytes).toBe(0);
   });
 });

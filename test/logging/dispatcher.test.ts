@@ -109,6 +109,27 @@ describe('OutputDispatcher, literal cases', () => {
     expect(b.getvalue().toString()).toBe('0123456789AB');
   });
 
+  it('BoundIO holds one-byte writes in a few Buffers, and still the last maxbytes of them', () => {
+    const b = new BoundBuffer(1000);
+    for (let i = 0; i < 10_000; i++) {
+      b.write(Buffer.of(48 + (i % 10)));
+      expect(b._blocks).toBeLessThanOrEqual(2);
+    }
+    expect(b.bytes).toBe(1000);
+    expect(b.getvalue().toString()).toBe('0123456789'.repeat(100));
+  });
+
+  it('a capture sent a byte at a time is one PROCESS_COMMUNICATION with all of it', () => {
+    const comm: string[] = [];
+    const d = new OutputDispatcher(
+      { captureMaxbytes: 1 << 20, stripAnsi: false },
+      { log: () => {}, logEvent: () => {}, communication: (data) => comm.push(data.toString()) },
+    );
+    const body = 'x'.repeat(10_000);
+    for (const c of Buffer.from(`${B}${body}${E}\n`)) d.feed(Buffer.of(c));
+    expect(comm).toEqual([body]);
+  });
+
   it('stripEscapes removes ESC [ ... terminator, per chunk', () => {
     expect(stripEscapes(Buffer.from('\x1b[31mred\x1b[0m plain\x1b[2K')).toString()).toBe('red plain');
     expect(stripEscapes(Buffer.from('no escapes')).toString()).toBe('no escapes');

@@ -1,6 +1,7 @@
 /** LineFollower: splitting, CRLF, long lines, the bounded buffer with its marker, ending. */
 import { describe, expect, it } from 'vitest';
-import { LineFollower, droppedMarker } from '../../src/logging/lines.js';
+import { BLOCK_BYTES } from '../../src/logging/byte-queue.js';
+import { LineFollower, LineSplitter, droppedMarker } from '../../src/logging/lines.js';
 
 async function drain(f: LineFollower, n: number): Promise<string[]> {
   const out: string[] = [];
@@ -81,5 +82,41 @@ describe('LineFollower', () => {
     ac.abort();
     expect(await pending).toEqual({ done: true, value: undefined });
     expect(closed).toBe(2);
+  });
+});
+
+describe('bounded by what the output costs, not only by its bytes', () => {
+  it('an unterminated line written a byte at a time is held in a few Buffers', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((line) => lines.push(line));
+    for (let i = 0; i < 10_000; i++) s.push(Buffer.of(0x61 + (i % 26)));
+    expect(s.partialBytes).toBe(10_000);
+    expect(s._partialBlocks).toBeLessThanOrEqual(Math.ceil(10_000 / BLOCK_BYTES) + 1);
+    s.push(Buffer.from('\n'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toHaveLength(10_000);
+    expect(lines[0]!.startsWith('abcdefghijklmnopqrstuvwxyzabc')).toBe(true);
+    expect(s._partialBlocks).toBe(0);
+  });
+
+  it('empty lines for a reader that does not read: the count of waiting lines is bounded too', async () => {
+    const f = new LineFollower({ maxBufferedBytes: 100 }, () => {});
+    for (let i = 0; i < 10_000; i++) f.push(Buffer.from('\n'));
+    expect(f._waiting.lines).toBeLessThanOrEqual(1024);
+    expect(f._waiting.slots).toBeLessThanOrEqual(2 * 1024 + 1);
+    f.push(Buffer.from('last\n'));
+    f.end();
+    const lines = await drain(f, 2000);
+    expect(lines[0]).toBe(droppedMarker(10_000 + 1 - 1024));
+    expect(lines).toHaveLength(1025);
+    expect(lines.at(-1)).toBe('last');
+  });
+
+  it('one-byte lines: at most maxBufferedBytes / 16 wait (65,536 at the default 1 MiB)', () => {
+    const f = new LineFollower({}, () => {});
+    const chunk = Buffer.from('x\n'.repeat(1000));
+    for (let i = 0; i < 100; i++) f.push(chunk);
+    expect(f._waiting.lines).toBe(65_536);
+    expect(f.buffered).toBe(65_536);
   });
 });

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HIGH_WATER_MARK, LogFile, type LogFileEvents } from '../../src/logging/log-file.js';
+import { CHUNK_OVERHEAD, HIGH_WATER_MARK, LogFile, type LogFileEvents } from '../../src/logging/log-file.js';
 import { hasSupervisordPython, supervisordRotate } from './supervisord-python.js';
 
 let dir: string;
@@ -134,6 +134,19 @@ describe('LogFile', () => {
     expect(files(dir)).toEqual({ 'c.log': 'after\n', 'c.log.1': 'first chunk\n' });
   });
 
+  it('flushed() after the write that reaches maxbytes waits for the rotation it causes', async () => {
+    const path = join(dir, 'r.log');
+    const file = LogFile.open(path, { maxbytes: 10, backups: 1 }, quietEvents());
+    file.write(Buffer.from('12345'));
+    file.write(Buffer.from('67890'));
+    await file.flushed();
+    expect(files(dir)).toEqual({ 'r.log': '', 'r.log.1': '1234567890' });
+    file.write(Buffer.from('next'));
+    await file.flushed();
+    await file.close();
+    expect(files(dir)).toEqual({ 'r.log': 'next', 'r.log.1': '1234567890' });
+  });
+
   it('open() throws when the file cannot be opened', () => {
     expect(() =>
       LogFile.open(join(dir, 'missing', 'x.log'), { maxbytes: 0, backups: 0 }, quietEvents()),
@@ -201,5 +214,26 @@ describe('LogFile', () => {
       .filter((n) => n.startsWith('bp.log'))
       .reduce((sum, n) => sum + readFileSync(join(dir, n)).length, 0);
     expect(total).toBe((accepted + 1) * chunk.length);
+  });
+
+  it('counts what a waiting chunk costs besides its bytes: one-byte chunks are paused after a few thousand', async () => {
+    const path = join(dir, 'tiny.log');
+    let drains = 0;
+    const file = LogFile.open(
+      path,
+      { maxbytes: 0, backups: 0 },
+      { error: (e) => expect.unreachable(e.message), recovered: () => {}, drain: () => drains++ },
+    );
+    let accepted = 0;
+    for (let i = 0; i < 10_000 && file.write(Buffer.of(0x61 + (i % 26))); i++) accepted++;
+    // Refused once the chunks waiting (none is written yet: nothing ran) would take about 1 MiB of heap.
+    const limit = Math.ceil(HIGH_WATER_MARK / (1 + CHUNK_OVERHEAD));
+    expect(accepted + 1).toBe(limit);
+    await file.flushed();
+    expect(drains).toBe(1);
+    await file.close();
+    const text = readFileSync(path, 'latin1');
+    expect(text.length).toBe(accepted + 1);
+    expect(text.slice(0, 28)).toBe('abcdefghijklmnopqrstuvwxyzab');
   });
 });

@@ -4,13 +4,13 @@
  * reported once and nothing else happens (`supervisor/loggers.py SyslogHandler`, reference §4.6).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { describe, expect } from 'vitest';
 import type { LogErrorRecord, ProgramConfig } from '../../src/index.js';
-import { syslogMessages } from '../../src/logging/syslog.js';
+import { acquireSyslog, syslogMessages } from '../../src/logging/syslog.js';
 import { it } from '../helpers/core.js';
 import { DEADLINE_MS, waitForEvent, waitUntil } from '../helpers/wait.js';
 
@@ -167,5 +167,32 @@ describe.concurrent('syslog', () => {
     await h.reach('s', 'EXITED');
     expect(errors).toHaveLength(1);
     expect(h.sup.getProcess('s')!.faults.join('\n')).toMatch(/s: stdout syslog .*no-such\.sock/);
+  });
+
+  it('a socket that does not read: the messages waiting are bounded in count, not only in bytes', async ({
+    tmp,
+  }) => {
+    const path = join(tmp, 'slow.sock');
+    const conns: Socket[] = [];
+    const server = createServer((conn) => {
+      conn.pause();
+      conns.push(conn);
+    });
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const errors: Error[] = [];
+    const handle = acquireSyslog({ path, ident: 'slow' }, (e) => errors.push(e));
+    try {
+      handle.sendChunk('p', Buffer.from('first\n'));
+      await waitUntil(() => conns.length === 1 && handle._waiting === 0, 'connected');
+      // Each chunk is one short message (`p `): about 33 bytes with its header.
+      for (let i = 0; i < 100_000; i++) handle.sendChunk('p', Buffer.from('\n'));
+      expect(handle._waiting).toBeGreaterThan(0);
+      expect(handle._waiting).toBeLessThanOrEqual((1 << 20) / 256 + 1);
+      expect(errors).toEqual([]);
+    } finally {
+      handle.release();
+      for (const c of conns) c.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
