@@ -29,6 +29,8 @@ export class Watchdog {
   #users = 0;
   #child: ChildProcess | null = null;
   #warned = false;
+  /** Lines not yet written (see #write). */
+  #queued = '';
 
   constructor(hostTag: string) {
     this.#hostTag = hostTag;
@@ -52,7 +54,9 @@ export class Watchdog {
     this.#groups.clear();
     const child = this.#child;
     this.#child = null;
-    if (child?.stdin && !child.stdin.destroyed) child.stdin.end('bye\n');
+    const text = this.#queued;
+    this.#queued = '';
+    if (child?.stdin && !child.stdin.destroyed) child.stdin.end(`${text}bye\n`);
   }
 
   /** Tells the watchdog about a new process group, starting the watchdog if needed. */
@@ -67,9 +71,20 @@ export class Watchdog {
     if (this.#groups.delete(pgid)) this.#write(`-${pgid}\n`);
   }
 
+  /**
+   * Queues a line; the lines of one synchronous run (a pacer turn starts several children) go out in one
+   * pipe write, at the end of that run, before the event loop moves on.
+   */
   #write(line: string): void {
+    if (this.#queued === '') queueMicrotask(() => this.#flush());
+    this.#queued += line;
+  }
+
+  #flush(): void {
+    const text = this.#queued;
+    this.#queued = '';
     const stdin = this.#child?.stdin;
-    if (stdin && !stdin.destroyed) stdin.write(line);
+    if (text && stdin && !stdin.destroyed) stdin.write(text);
   }
 
   #start(): void {
