@@ -6,6 +6,7 @@
 
 import { expand } from '../config/expand.js';
 import type { Expansions } from '../config/expand.js';
+import { CONFIG_LIMITS } from '../config/limits.js';
 import type { SupervisorIniParser } from './config-parser.js';
 import { IniValueError } from './ini-error.js';
 import type { IniPlace } from './ini-error.js';
@@ -80,4 +81,48 @@ export function expandUser(p: string, env: Readonly<Record<string, string | unde
   const home = env['HOME'];
   if (home === undefined) return p;
   return home.replace(/\/+$/, '') + p.slice(i) || '/';
+}
+
+/** The processes made so far by each read (a read has one context), and their per-process text. */
+const counts = new WeakMap<ReadContext, { processes: number; text: number }>();
+
+/** The options a section reads once per process, as `CONFIG_LIMITS.processText` counts them. */
+const PER_PROCESS = [
+  ...['command', 'process_name', 'environment', 'directory'],
+  ...['stdout_logfile', 'stdout_logfile_backups', 'stdout_logfile_maxbytes', 'stdout_syslog'],
+  ...['stderr_logfile', 'stderr_logfile_backups', 'stderr_logfile_maxbytes', 'stderr_syslog'],
+];
+
+/**
+ * Counts the `numprocs` processes a section is about to make, over the whole read (a program listed in
+ * several groups counts once per group, as in resolveConfig), and the text read for each (the section's
+ * per-process options and `[supervisord] environment=`, which every process gets). Past
+ * `CONFIG_LIMITS.processes` or `CONFIG_LIMITS.processText`, making them is the work the bounds save, so the
+ * read stops before.
+ * @returns `numprocs`
+ * @throws IniValueError at the section that passes a bound
+ */
+export function countProcesses(ctx: ReadContext, section: string, numprocs: number): number {
+  const n = Math.max(0, numprocs);
+  let text = ctx.parser.get('supervisord', 'environment')?.value.length ?? 0;
+  for (const option of PER_PROCESS) text += ctx.parser.get(section, option)?.value.length ?? 0;
+  const total = counts.get(ctx) ?? { processes: 0, text: 0 };
+  total.processes += n;
+  total.text += n * text;
+  counts.set(ctx, total);
+  const place = { ...placeOf(ctx, section, 'numprocs'), path: [] };
+  if (total.processes > CONFIG_LIMITS.processes) {
+    throw new IniValueError(
+      `the configuration makes more than ${CONFIG_LIMITS.processes} processes (CONFIG_LIMITS.processes)`,
+      place,
+    );
+  }
+  if (total.text > CONFIG_LIMITS.processText) {
+    throw new IniValueError(
+      `the processes of the configuration carry more than ${CONFIG_LIMITS.processText} characters of ` +
+        'per-process text (command, environment, ...) (CONFIG_LIMITS.processText)',
+      place,
+    );
+  }
+  return numprocs;
 }

@@ -14,6 +14,9 @@ import { at, IniValueError } from './ini-error.js';
 import type { IniGroup } from './model.js';
 import { processesFromSection } from './program-section.js';
 import { checkImportSpec } from './supervisord-section.js';
+import { fcgiFromSection } from './fcgi-section.js';
+import { isSupervisorStdoutSpec, supervisorStdout } from './supervisor-stdout.js';
+import type { ResultHandler } from '../listeners/types.js';
 import { nameRecord } from '../config/name-record.js';
 
 /** An `[eventlistener:x]` as a config entry: the program options plus the pool's own. */
@@ -22,8 +25,11 @@ export type EventListenerConfig = ProgramConfig & {
   events: string[];
   /** `buffer_size`: events queued per pool before the oldest is dropped. @default 10 */
   bufferSize?: number;
-  /** `result_handler`: supervisord's `module:callable` import spec (kept as text). */
-  resultHandler?: string;
+  /**
+   * `result_handler`: supervisord's `module:callable` import spec, kept as text, or the built-in
+   * equivalent of `supervisor_stdout:event_handler`.
+   */
+  resultHandler?: string | ResultHandler;
 };
 
 /** The groups supervisord makes, and the config entries. */
@@ -85,8 +91,9 @@ export function groupsFromParser(ctx: ReadContext): GroupsResult {
           where,
         );
       }
+      // An fcgi-program named by a [group:x] is read as a plain program (supervisord passes ProcessConfig):
+      // its processes get no socket.
       section = has.has(programSection) ? programSection : fcgiSection;
-      if (section === fcgiSection) throw fcgiUnsupported(ctx, fcgiSection);
       homogeneousExclude.add(section);
       const result = processesFromSection(ctx, section, groupName, 'programs');
       processes.push(...result.processes);
@@ -159,13 +166,18 @@ export function groupsFromParser(ctx: ReadContext): GroupsResult {
     });
     const entry: EventListenerConfig = { ...result.program, events };
     if (ctx.parser.get(section, 'buffer_size') !== undefined) entry.bufferSize = bufferSize;
-    if (ctx.parser.get(section, 'result_handler') !== undefined) entry.resultHandler = resultHandler;
+    if (ctx.parser.get(section, 'result_handler') !== undefined) {
+      entry.resultHandler = isSupervisorStdoutSpec(resultHandler) ? supervisorStdout : resultHandler;
+    }
     setEntry(eventListeners, poolName, entry);
   }
 
   for (const section of allSections) {
-    if (section.startsWith('fcgi-program:') && !homogeneousExclude.has(section))
-      throw fcgiUnsupported(ctx, section);
+    if (!section.startsWith('fcgi-program:') || homogeneousExclude.has(section)) continue;
+    // The socket path must be absolute, so normalising it needs no current directory.
+    const fcgi = fcgiFromSection(ctx, section, '/');
+    groups.push(fcgi.group);
+    if (!Object.hasOwn(programs, fcgi.name)) setEntry(programs, fcgi.name, fcgi.program);
   }
 
   // Config.__lt__: (priority, name).
@@ -176,12 +188,4 @@ export function groupsFromParser(ctx: ReadContext): GroupsResult {
 /** Python's `str.upper()` for event names (ASCII in practice). */
 function upper(s: string): string {
   return s.toUpperCase();
-}
-
-function fcgiUnsupported(ctx: ReadContext, section: string): IniValueError {
-  return new IniValueError(
-    `[${section}]: fcgi-program sections are not supported by procvisor (it does not create FastCGI sockets); ` +
-      'run the program from a [program:x] section instead',
-    placeOf(ctx, section),
-  );
 }

@@ -25,16 +25,31 @@ import type { IniModel } from './model.js';
 import { readConfig } from './read-config.js';
 import type { IniReadOptions, ReadResult } from './read-config.js';
 
+import { serveOptions } from './servers.js';
+import type { IniServeOptions, IniServers } from './servers.js';
+
 export { toIni } from './to-ini.js';
+export { supervisorStdout, supervisorStdoutHandler } from './supervisor-stdout.js';
 export type { IniReadOptions } from './read-config.js';
 export type { EventListenerConfig } from './groups.js';
 export type { IniGroup, IniHttpServer, IniModel, IniProcess, IniSupervisord } from './model.js';
+export type {
+  IniInetServer,
+  IniServeOptions,
+  IniServers,
+  IniSupervisorctl,
+  IniUnixServer,
+} from './servers.js';
 
 /**
  * The config object read from a supervisord.conf: a {@link SupervisorConfig}, with the `[eventlistener:x]`
- * pools under `eventListeners`.
+ * pools under `eventListeners`, and the file's servers under a non-enumerable `servers` (see
+ * {@link serversOf}; a copy made with `{ ...config }` does not keep it).
  */
-export type IniConfig = SupervisorConfig & { readonly eventListeners?: Record<string, EventListenerConfig> };
+export type IniConfig = SupervisorConfig & {
+  readonly eventListeners?: Record<string, EventListenerConfig>;
+  readonly servers?: IniServers;
+};
 
 function read(text: string, opts: IniReadOptions): ReadResult {
   try {
@@ -53,7 +68,7 @@ function placeIssue(parser: SupervisorIniParser, issue: ConfigIssue): ConfigIssu
   let section: string;
   let option: string | undefined;
   if (kind === 'programs' && typeof name === 'string') {
-    section = `program:${name}`;
+    section = parser.hasSection(`program:${name}`) ? `program:${name}` : `fcgi-program:${name}`;
     option = typeof key === 'string' ? snake(key) : undefined;
   } else if (kind === 'groups' && typeof name === 'string') {
     section = `group:${name}`;
@@ -77,6 +92,9 @@ function placeIssue(parser: SupervisorIniParser, issue: ConfigIssue): ConfigIssu
 function finish(result: ReadResult, opts: IniReadOptions): IniConfig {
   const config = result.config as IniConfig & { eventListeners?: Record<string, EventListenerConfig> };
   if (Object.keys(result.eventListeners).length > 0) config.eventListeners = result.eventListeners;
+  // Not a config option: non-enumerable, so `new Supervisor(config)` and toIni do not see it.
+  const servers: IniServers = { http: result.model.http_servers, supervisorctl: result.supervisorctl };
+  Object.defineProperty(config, 'servers', { value: servers, enumerable: false });
   try {
     resolveConfig(config, {
       ...(opts.env ? { env: opts.env } : {}),
@@ -141,4 +159,21 @@ export async function loadIniFile(
 export function inspectIni(text: string, opts: IniReadOptions): IniModel & { warnings: string[] } {
   const result = read(text, opts);
   return { ...result.model, warnings: result.warnings };
+}
+
+/**
+ * The `[inet_http_server]` and `[unix_http_server]` of a file read by {@link parseIni} or
+ * {@link loadIniFile}, in the option shape of `serveXmlRpc` (`procvisor/xmlrpc`): the first server
+ * section of each kind (supervisord would also serve further `[inet_http_server:name]` sections). `{}` when
+ * the file has none, or for a config that was not read from a file.
+ * @example
+ * ```ts
+ * const config = await loadIniFile('supervisord.conf');
+ * const sup = new Supervisor(config);
+ * await sup.start();
+ * const server = await serveXmlRpc(sup, serversOf(config));
+ * ```
+ */
+export function serversOf(config: IniConfig): IniServeOptions {
+  return serveOptions(config.servers?.http ?? []);
 }

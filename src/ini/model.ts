@@ -39,16 +39,18 @@ export interface IniProcess {
   stderr_syslog: boolean;
 }
 
-/** One group: a program's, a `[group:x]`, or an `[eventlistener:x]` pool. */
+/** One group: a program's, a `[group:x]`, an `[eventlistener:x]` pool or an `[fcgi-program:x]`. */
 export interface IniGroup {
   name: string;
-  type: 'process' | 'eventlistener';
+  type: 'process' | 'eventlistener' | 'fcgi';
   priority: number;
   processes: IniProcess[];
   /** Event listener pools only: sorted event type names. */
   events?: string[];
   buffer_size?: number;
   result_handler?: string;
+  /** FastCGI groups only: the socket the host opens and gives each process as its stdin. */
+  socket?: { url: string; backlog: number | null; mode: number | null };
 }
 
 /** The `[supervisord]` section, converted. */

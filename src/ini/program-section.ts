@@ -23,13 +23,14 @@ import {
   processOrGroupName,
   signalNumber,
 } from '../config/datatypes.js';
-import { expandUser, placeOf, saneget } from './context.js';
+import { countProcesses, expandUser, placeOf, saneget } from './context.js';
 import type { ReadContext } from './context.js';
 import { at, IniValueError } from './ini-error.js';
 import { dictOfKeyValuePairs } from './key-value-pairs.js';
 import type { IniProcess } from './model.js';
 import { escapePercent, substituteNames } from './partial-expand.js';
 import { nameRecord } from '../config/name-record.js';
+import { limitedInteger } from '../config/limits.js';
 
 /** supervisord's `Automatic` marker (an unset `*_logfile`). */
 const AUTOMATIC = Symbol('Automatic');
@@ -146,8 +147,8 @@ function readSection(
   const killasgroup = conv('killasgroup', stopasgroup ? 'True' : 'False', boolean);
   const exitcodes = conv('exitcodes', '0', exitCodes);
   const redirectStderr = conv('redirect_stderr', 'false', boolean);
-  const numprocs = conv('numprocs', 1, integer);
-  const numprocsStart = conv('numprocs_start', 0, integer);
+  const numprocs = countProcesses(ctx, section, conv('numprocs', 1, limitedInteger('numprocs')));
+  const numprocsStart = conv('numprocs_start', 0, limitedInteger('numprocsStart'));
   const environmentStr = String(get('environment', '', false));
   const stdoutCmaxbytes = conv('stdout_capture_maxbytes', '0', byteSize);
   const stdoutEvents = conv('stdout_events_enabled', 'false', boolean);
@@ -383,13 +384,12 @@ function environmentTemplate(
   const deferred: string[] = [];
   const masked = text.replace(DEFERRED, (m) => PLACEHOLDER(deferred.push(m) - 1));
   const names = { ...ctx.environ, ...sectionNames, here: ctx.here, host_node_name: ctx.hostNodeName };
-  let expanded: string;
+  let record: Record<string, string>;
   try {
-    expanded = expand(masked, names, 'environment');
+    record = dictOfKeyValuePairs(expand(masked, names, 'environment'));
   } catch {
     return {}; // only reached when the section has no process to validate it (numprocs=0)
   }
-  const record = dictOfKeyValuePairs(expanded);
   const unmask = (s: string): string =>
     escapePercent(s).replace(/PROCVISORxDEFERREDx(\d+)x/g, (_m, i: string) => deferred[Number(i)] ?? '');
   const out = nameRecord<string>();

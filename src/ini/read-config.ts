@@ -22,6 +22,8 @@ import {
 } from './supervisord-section.js';
 import type { SupervisorIniParser } from './config-parser.js';
 import { nameRecord } from '../config/name-record.js';
+import { readSupervisorctl } from './servers.js';
+import type { IniSupervisorctl } from './servers.js';
 
 /** Options of the INI readers. */
 export interface IniReadOptions extends IncludeHooks {
@@ -44,6 +46,8 @@ export interface ReadResult {
   readonly model: IniModel;
   readonly config: SupervisorConfig;
   readonly eventListeners: Record<string, EventListenerConfig>;
+  /** `[supervisorctl]`, as supervisorctl reads it (null without the section). */
+  readonly supervisorctl: IniSupervisorctl | null;
   /** supervisord's parse warnings (it logs them at WARN). */
   readonly warnings: string[];
   /** The included files that were read, in order. */
@@ -100,7 +104,9 @@ export function readConfig(text: string, opts: IniReadOptions): ReadResult {
     for (const proc of group.processes)
       proc.environment = { ...supervisord.environment, ...proc.environment };
   }
-  const httpServers = readHttpServers(ctx, opts.cwd ?? process.cwd());
+  const cwd = opts.cwd ?? process.cwd();
+  const httpServers = readHttpServers(ctx, cwd);
+  const supervisorctl = readSupervisorctl(ctx, cwd);
 
   // The config object: what the file sets, converted; text the config module expands again is escaped.
   const config: Record<string, unknown> = { here: opts.here };
@@ -113,9 +119,14 @@ export function readConfig(text: string, opts: IniReadOptions): ReadResult {
     minfds: supervisord.minfds,
     minprocs: supervisord.minprocs,
     loglevel: supervisord.loglevel,
+    // The activity log (supervisord's main log); a relative path is the host's cwd's, as in supervisord.
+    // `logfile=syslog` sends supervisord's log to syslog; the config's logfile is a file, so none is set.
+    logfile: supervisord.logfile === 'syslog' ? undefined : pct(supervisord.logfile),
+    logfile_maxbytes: supervisord.logfile_maxbytes,
+    logfile_backups: supervisord.logfile_backups,
   };
   for (const [option, value] of Object.entries(top))
-    if (present.has(option)) config[configKey(option)] = value;
+    if (present.has(option) && value !== undefined) config[configKey(option)] = value;
   if (present.has('environment')) {
     // resolveConfig expands [supervisord] environment twice, as supervisord does; these values are final.
     const environment = nameRecord<string>();
@@ -132,6 +143,7 @@ export function readConfig(text: string, opts: IniReadOptions): ReadResult {
     model: { groups: sorted, group_order: groups.map((g) => g.name), supervisord, http_servers: httpServers },
     config: config as SupervisorConfig,
     eventListeners,
+    supervisorctl,
     warnings,
     included,
     parser,

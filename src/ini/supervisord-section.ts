@@ -118,7 +118,7 @@ function credentials(
   return { username, password };
 }
 
-function portNumber(s: string): number {
+export function portNumber(s: string): number {
   const v = integer(s);
   if (v < 1) throw new Error(`${v} is below lower bound (1)`);
   if (v > 0xffff) throw new Error(`${v} is above upper bound (65535)`);
@@ -158,7 +158,7 @@ function serverNames(ctx: ReadContext, prefix: string): [string | null, string][
 }
 
 /** supervisor's `normalize_path`: `normpath(abspath(p))`; POSIX keeps exactly two leading slashes. */
-function normalizePath(p: string, cwd: string): string {
+export function normalizePath(p: string, cwd: string): string {
   const abs = p.startsWith('/') ? p : `${cwd}/${p}`;
   const resolved = path.posix.normalize(abs).replace(/\/+$/, '') || '/';
   return /^\/\/(?!\/)/.test(abs) ? `/${resolved.replace(/^\/+/, '/')}` : resolved.replace(/^\/+/, '/');

@@ -11,6 +11,7 @@ import type { EventListenerConfig } from './groups.js';
 import { findCommentStart } from './config-parser.js';
 import { programKey } from './program-section.js';
 import { pyStrip } from './py-text.js';
+import { SUPERVISOR_STDOUT_SPEC, supervisorStdout } from './supervisor-stdout.js';
 
 type Rec = Record<string, unknown>;
 
@@ -75,6 +76,10 @@ function environmentText(env: Rec, where: string): string {
 }
 
 function valueText(key: string, value: unknown, where: string): string {
+  if (typeof value === 'function') {
+    if (value === supervisorStdout) return SUPERVISOR_STDOUT_SPEC;
+    throw new TypeError(`${where}: a function cannot be written to an INI file`);
+  }
   if (value === null) return key === 'serverurl' ? 'AUTO' : key.endsWith('Logfile') ? 'NONE' : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return key === 'umask' ? `0${value.toString(8)}` : String(value);

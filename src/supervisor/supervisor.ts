@@ -364,6 +364,14 @@ export class Supervisor extends ConfigApi {
     this.#record({ level, message, time: this.#clock.wall() });
   }
 
+  /**
+   * Writes a line of the host's own to the activity log: the main log file (at or above `loglevel`) and
+   * `log` listeners, beside supervisord's lines (a command's `received SIGHUP`, a server's warnings).
+   */
+  log(level: ActivityLogRecord['level'], message: string): void {
+    this.#log(level, message);
+  }
+
   /** An activity record: to the main log file, then to `log` listeners. */
   #record(record: ActivityLogRecord): void {
     this.#mainLog.write(record);

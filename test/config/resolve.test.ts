@@ -442,7 +442,6 @@ describe('errors', () => {
       ['processName'],
       "Invalid name: '/home/u' because of character: '/'",
     ],
-    [{ command: '' }, ['command'], 'command must not be empty'],
     [{ command: [] }, ['command'], 'command must not be an empty argv array'],
     [{ command: 5 }, ['command'], 'expected a command line (string) or a non-empty argv array of strings'],
     [

@@ -26,11 +26,6 @@ describe.skipIf(!HAVE_CORPUS)('ini-corpus: supervisord view (inspectIni)', () =>
         if (!(err instanceof ConfigError)) throw err;
         got = { error: err.issues[0]?.message };
       }
-      if (name === '081') {
-        // [fcgi-program:x] is not supported (docs/ini.md): rejected instead.
-        expect(got).toHaveProperty('error');
-        return;
-      }
       expect(replaceHere(got, path.join(CORPUS, 'files'))).toEqual(want);
     });
   }

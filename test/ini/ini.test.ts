@@ -126,17 +126,15 @@ describe('errors', () => {
         "program_name in section 'program:p' (file: '/srv/app/supervisord.conf')",
     );
   });
-  it('[fcgi-program:x] is not supported', () => {
-    const err = errorOf('[supervisord]\n[fcgi-program:f]\ncommand=x\nsocket=tcp://localhost:1\n');
+  it('[fcgi-program:x] without a socket is refused as supervisord refuses it', () => {
+    const err = errorOf('[supervisord]\n[fcgi-program:f]\ncommand=x\n');
     expect(err.issues[0]).toMatchObject({ section: 'fcgi-program:f', line: 2 });
-    expect(err.issues[0]?.message).toMatch(/not supported/);
+    expect(err.issues[0]?.message).toBe('[fcgi-program:f] section requires a "socket" line');
   });
   it("procvisor's own checks get the INI place too", () => {
-    expect(errorOf('[supervisord]\n[program:p]\ncommand=\n').issues[0]).toMatchObject({
-      path: ['programs', 'p', 'command'],
-      section: 'program:p',
-      line: 3,
-    });
+    // A group listing a program twice: accepted by supervisord, refused by the config schema.
+    const err = errorOf('[supervisord]\n[program:p]\ncommand=x\n[group:g]\nprograms=p,p\n');
+    expect(err.issues[0]).toMatchObject({ section: 'group:g', line: 5 });
   });
 });
 

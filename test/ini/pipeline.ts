@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { resolveConfig } from '../../src/config/index.js';
 import type { ProcessConfig, ResolvedConfig } from '../../src/config/types.js';
 import { ConfigError } from '../../src/errors.js';
-import { inspectIni, parseIni, toIni } from '../../src/ini/index.js';
+import { inspectIni, parseIni, supervisorStdout, toIni } from '../../src/ini/index.js';
 import { fileOptions, replaceHere } from './corpus-helpers.js';
 
 /** Our resolved process in reference.py's JSON shape. */
@@ -62,8 +62,13 @@ export function groupsJson(resolved: ResolvedConfig): Record<string, unknown> {
       ? {
           events: [...g.listener.events].sort(),
           buffer_size: g.listener.bufferSize,
-          // Only supervisord's default handler can be given as text.
-          result_handler: g.listener.resultHandler ? '<function>' : 'supervisor.dispatchers:default_handler',
+          // Only supervisord's default handler can be given as text; supervisor-stdout's has a built-in.
+          result_handler:
+            g.listener.resultHandler === supervisorStdout
+              ? 'supervisor_stdout:event_handler'
+              : g.listener.resultHandler
+                ? '<function>'
+                : 'supervisor.dispatchers:default_handler',
         }
       : {}),
   }));

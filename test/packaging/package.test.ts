@@ -22,6 +22,7 @@ const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
   version: string;
   exports: Record<string, string | Record<string, string>>;
+  bin?: Record<string, string>;
   dependencies: Record<string, string>;
 };
 /** Generous: npm and the linters start slowly on a loaded machine. */
@@ -110,18 +111,36 @@ describe('linters', () => {
   });
 });
 
+let appDir: string | undefined;
+/** An app directory whose node_modules/procvisor is the tarball's content; its dependencies link to ours. */
+function unpacked(): string {
+  if (appDir) return appDir;
+  const dir = join(work, 'app');
+  const modules = join(dir, 'node_modules');
+  mkdirSync(join(modules, PKG.name), { recursive: true });
+  const untar = run('tar', ['-xzf', tarball, '-C', join(modules, PKG.name), '--strip-components=1']);
+  expect(untar.status, untar.stderr).toBe(0);
+  for (const dep of Object.keys(PKG.dependencies)) {
+    expect(existsSync(join(ROOT, 'node_modules', dep)), dep).toBe(true);
+    symlinkSync(join(ROOT, 'node_modules', dep), join(modules, dep), 'dir');
+  }
+  appDir = dir;
+  return dir;
+}
+
 describe('the unpacked package', () => {
+  it('has the procvisor command: bin packed, with its shebang, running from the copy', () => {
+    expect(PKG.bin).toEqual({ procvisor: './dist/cli/main.js' });
+    expect(packed).toContain('dist/cli/main.js');
+    const main = join(unpacked(), 'node_modules', PKG.name, 'dist', 'cli', 'main.js');
+    expect(readFileSync(main, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const res = run(process.execPath, [main, '--version'], unpacked());
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout).toBe(`${PKG.version}\n`);
+  });
+
   it('imports by name: every entry point, and the JSON schema', () => {
-    // node_modules/procvisor is the tarball's content; its dependencies are links to ours.
-    const app = join(work, 'app');
-    const modules = join(app, 'node_modules');
-    mkdirSync(join(modules, PKG.name), { recursive: true });
-    const untar = run('tar', ['-xzf', tarball, '-C', join(modules, PKG.name), '--strip-components=1']);
-    expect(untar.status, untar.stderr).toBe(0);
-    for (const dep of Object.keys(PKG.dependencies)) {
-      expect(existsSync(join(ROOT, 'node_modules', dep)), dep).toBe(true);
-      symlinkSync(join(ROOT, 'node_modules', dep), join(modules, dep), 'dir');
-    }
+    const app = unpacked();
     writeFileSync(
       join(app, 'check.mjs'),
       [

@@ -4,7 +4,11 @@
  * @module
  */
 
-import type { ParsedEventListenerConfig, ParsedSupervisorConfig } from '../schema/index.js';
+import type {
+  ParsedEventListenerConfig,
+  ParsedProgramConfig,
+  ParsedSupervisorConfig,
+} from '../schema/index.js';
 import type { GroupConfig, ProcessConfig } from '../types.js';
 import { CONFIG_LIMITS } from '../limits.js';
 import type { Issues } from './issues.js';
@@ -47,6 +51,42 @@ function listenerPool(
   };
 }
 
+/** The characters of strings, and of the names and values of a record of them (an environment). */
+function textOf(value: string | readonly string[] | Readonly<Record<string, string>> | null): number {
+  if (value === null) return 0;
+  if (typeof value === 'string') return value.length;
+  const parts = Array.isArray(value) ? value : Object.entries(value).flat();
+  return parts.reduce((n: number, s: string) => n + s.length, 0);
+}
+
+type PerProcess = Pick<
+  ParsedProgramConfig,
+  'command' | 'processName' | 'environment' | 'directory' | 'stdoutLogfile' | 'stderrLogfile' | 'readiness'
+>;
+
+/** The strings of a readiness check (expanded per process; a pattern is compiled per process too). */
+function readinessText(r: ParsedProgramConfig['readiness']): number {
+  if (r === null) return 0;
+  if ('pattern' in r) return typeof r.pattern === 'string' ? r.pattern.length : 0;
+  if ('tcp' in r)
+    return typeof r.tcp === 'object' ? r.tcp.host.length + String(r.tcp.port).length : String(r.tcp).length;
+  if ('http' in r) return r.http.length;
+  return 0;
+}
+
+/** The text of a program that is expanded and copied once per process (see `CONFIG_LIMITS.processText`). */
+function perProcessText(p: PerProcess): number {
+  return (
+    textOf(p.command) +
+    p.processName.length +
+    textOf(p.environment) +
+    textOf(p.directory) +
+    textOf(p.stdoutLogfile) +
+    textOf(p.stderrLogfile) +
+    readinessText(p.readiness)
+  );
+}
+
 /**
  * Every group of the configuration, sorted by (priority, name) as supervisord sorts them. Inside a `groups`
  * entry the programs keep the listed order; each program's processes are sorted.
@@ -74,13 +114,27 @@ export function resolveGroups(
 
   // Counted before any is built: past the bound, building them is the work the bound saves.
   let total = 0;
-  for (const inst of instances)
-    for (const name of inst.programs) total += Math.max(0, config.programs[name]?.numprocs ?? 0);
-  for (const l of Object.values(config.eventListeners)) total += Math.max(0, l.numprocs);
+  let text = 0;
+  const topText = textOf(config.environment);
+  const count = (p: (PerProcess & { numprocs: number }) | undefined): void => {
+    const n = Math.max(0, p?.numprocs ?? 0);
+    total += n;
+    if (p && n > 0) text += n * (topText + perProcessText(p));
+  };
+  for (const inst of instances) for (const name of inst.programs) count(config.programs[name]);
+  for (const l of Object.values(config.eventListeners)) count(l);
   if (total > CONFIG_LIMITS.processes) {
     issues.add(
       [],
       `the configuration makes ${total} processes; at most ${CONFIG_LIMITS.processes} are allowed (CONFIG_LIMITS.processes)`,
+    );
+    return [];
+  }
+  if (text > CONFIG_LIMITS.processText) {
+    issues.add(
+      [],
+      `the processes of the configuration carry ${text} characters of per-process text (command, environment, ...); ` +
+        `at most ${CONFIG_LIMITS.processText} are allowed (CONFIG_LIMITS.processText)`,
     );
     return [];
   }

@@ -81,7 +81,8 @@ export function processesOf(
     const name = issues.expand(p.processName, names, [...where, 'processName']);
     if (name !== undefined) {
       try {
-        processOrGroupName(name);
+        // supervisord accepts an empty name by accident; no namespec can name that process.
+        if (processOrGroupName(name) === '') throw new Error(`Invalid name: ${JSON.stringify(name)} (empty)`);
       } catch (err) {
         issues.add([...where, 'processName'], (err as Error).message);
       }

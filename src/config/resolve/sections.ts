@@ -141,6 +141,7 @@ function checkSections(
     try {
       if (processOrGroupName(name) !== name)
         throw new Error(`Invalid name: ${JSON.stringify(name)} (surrounding space)`);
+      if (name === '') throw new Error('Invalid name: "" (empty)');
     } catch (err) {
       issues.add([section, name], (err as Error).message);
     }

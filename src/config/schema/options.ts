@@ -7,6 +7,7 @@
 
 import { z } from 'zod';
 import { boolean, byteSize, integer, signalNumber } from '../datatypes.js';
+import { atMost, type ConfigLimit } from '../limits.js';
 
 /** Runs a supervisord converter inside zod, turning its `Error` into an issue with supervisord's wording. */
 export function converted<I extends z.ZodType, O>(input: I, fn: (value: z.output<I>) => O) {
@@ -31,14 +32,10 @@ export const int = (what: string) =>
  * An integer as {@link int}, at most `max` (a bound of {@link CONFIG_LIMITS}, named in the message as
  * `limit`).
  */
-export const boundedInt = (max: number, limit: string) =>
+export const boundedInt = (max: number, limit: ConfigLimit) =>
   converted(
     z.union([z.number().int(), z.string()], { error: 'expected an integer (a number or its text)' }),
-    (v) => {
-      const n = integer(v);
-      if (!(n <= max)) throw new Error(`must be at most ${max} (CONFIG_LIMITS.${limit}), got ${v}`);
-      return n;
-    },
+    (v) => atMost(integer(v), max, limit, v),
   );
 
 // Python float(): supervisord reads startsecs/stopwaitsecs with int(); procvisor also takes fractions.

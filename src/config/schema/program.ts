@@ -14,7 +14,8 @@ import { dependsOn, readiness } from './readiness.js';
 const command = z
   .union(
     [
-      z.string().refine((s) => s.trim() !== '', { error: 'command must not be empty' }),
+      // An empty command is accepted here and fails at spawn (`command is empty`), as in supervisord.
+      z.string(),
       z.array(z.string()).min(1, { error: 'command must not be an empty argv array' }),
     ],
     {
@@ -53,7 +54,7 @@ export const programSchema = z
     numprocs: boundedInt(CONFIG_LIMITS.numprocs, 'numprocs')
       .default(1).describe('`numprocs`: how many processes to run (0 = none). @default 1'),
     /** `numprocs_start`: the first `process_num`. @default 0 */
-    numprocsStart: int('')
+    numprocsStart: boundedInt(CONFIG_LIMITS.numprocsStart, 'numprocsStart')
       .default(0)
       .describe(
         '`numprocs_start`: the first process_num (they run numprocsStart … numprocsStart+numprocs-1). @default 0',
