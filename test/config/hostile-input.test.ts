@@ -125,6 +125,35 @@ describe('names that are Object.prototype keys', () => {
   });
 });
 
+describe('empty names', () => {
+  // Found by the property test: supervisord accepts them by accident, and no namespec can name the process.
+  it.each([
+    ['programs', { programs: { '': { command: 'x' } } }],
+    ['groups', { programs: { a: { command: 'x' } }, groups: { '': { programs: ['a'] } } }],
+    ['eventListeners', { eventListeners: { '': { command: 'cat', events: 'TICK_5' } } }],
+  ])('%s: an entry named "" is an error', (section, input) => {
+    expect(issuesOf(input)).toEqual([{ path: `${section}.`, message: 'Invalid name: "" (empty)' }]);
+  });
+
+  it.each([[''], ['  '], ['%(ENV_EMPTY)s']])(
+    'a process name that expands to %j is an error',
+    (processName) => {
+      const input = { programs: { a: { command: 'x', processName } } };
+      const found = (() => {
+        try {
+          resolveConfig(input, { ...opts, env: { EMPTY: '' } });
+        } catch (err) {
+          return (err as ConfigError).issues;
+        }
+        return [];
+      })();
+      expect(found).toEqual([
+        { path: ['programs', 'a', 'processName'], message: expect.stringMatching(/\(empty\)$/) },
+      ]);
+    },
+  );
+});
+
 describe('bounds on what multiplies work', () => {
   it('numprocs past CONFIG_LIMITS.numprocs is an error, and says so', () => {
     const big = { command: 'x', numprocs: 1e9, processName: '%(process_num)s' };
@@ -152,6 +181,40 @@ describe('bounds on what multiplies work', () => {
         message: `the configuration makes ${n * CONFIG_LIMITS.numprocs} processes; at most ${CONFIG_LIMITS.processes} are allowed (CONFIG_LIMITS.processes)`,
       },
     ]);
+  });
+
+  it('numprocs_start keeps every process_num a safe integer', () => {
+    // Found by the property test: 2^53 - 1 + 1 is 2^53, and 2^53 + 1 is 2^53 again, so the loop over the
+    // process numbers never ended (and filled the heap).
+    const a = { command: 'x', numprocs: 3, processName: '%(process_num)d' };
+    expect(issuesOf({ programs: { a: { ...a, numprocsStart: 2 ** 53 - 1 } } })).toEqual([
+      {
+        path: 'programs.a.numprocsStart',
+        message: `must be at most ${CONFIG_LIMITS.numprocsStart} (CONFIG_LIMITS.numprocsStart), got ${2 ** 53 - 1}`,
+      },
+    ]);
+    const last = resolveConfig(
+      { programs: { a: { ...a, numprocsStart: CONFIG_LIMITS.numprocsStart } } },
+      opts,
+    );
+    expect(last.groups[0]!.processes.map((p) => p.processNum)).toEqual(
+      [0, 1, 2].map((i) => CONFIG_LIMITS.numprocsStart + i),
+    );
+  });
+
+  it('the text copied into every process is bounded too', () => {
+    // Found by the property test: a large environment times many processes ran for minutes.
+    const environment: Record<string, string> = {};
+    for (let i = 0; i < 2_000; i++) environment[`VAR_${i}`] = 'x'.repeat(100);
+    const programs = { a: { command: 'x', numprocs: 10_000, processName: '%(process_num)s' } };
+    const [issue, ...more] = issuesOf({ environment, programs });
+    expect(more).toEqual([]);
+    expect(issue?.path).toBe('');
+    expect(issue?.message).toMatch(
+      new RegExp(
+        `^the processes of the configuration carry \\d+ characters of per-process text .*at most ${CONFIG_LIMITS.processText} are allowed \\(CONFIG_LIMITS.processText\\)$`,
+      ),
+    );
   });
 
   it('log backups and expansion widths are bounded', () => {
