@@ -109,7 +109,7 @@ describe('property: a mutated supervisord.conf is read, or is a ConfigError', ()
           }
           expectPrototypesUntouched(prototypes);
         }),
-        { seed: PROPERTY_SEED, numRuns: propertyRuns(800) },
+        { seed: PROPERTY_SEED, numRuns: propertyRuns(400) },
       );
     },
     propertyTimeout,
