@@ -11,26 +11,30 @@ export function countFds() {
   }
 }
 
-/** `{ pid, state }` of every process whose parent is `ppid` (field 3 and 4 of /proc/<pid>/stat). */
-export function childrenOf(ppid = process.pid) {
-  const out = [];
+/** The pids listed in /proc (every process), or none where it cannot be read. */
+export function procPids() {
   let names;
   try {
     names = readdirSync('/proc');
   } catch {
-    return out;
+    return [];
   }
-  for (const name of names) {
-    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+  return names.filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57).map(Number);
+}
+
+/** `{ pid, state }` of every process whose parent is `ppid` (field 3 and 4 of /proc/<pid>/stat). */
+export function childrenOf(ppid = process.pid) {
+  const out = [];
+  for (const pid of procPids()) {
     let stat;
     try {
-      stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     } catch {
       continue; // gone meanwhile
     }
     // The command name is in parentheses and may contain spaces: the fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) === ppid) out.push({ pid: Number(name), state: fields[0] });
+    if (Number(fields[1]) === ppid) out.push({ pid, state: fields[0] });
   }
   return out;
 }

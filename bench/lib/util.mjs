@@ -1,9 +1,10 @@
 // Shared helpers of the benchmark suite: statistics, worker processes, and the sweep that guarantees no
 // process of a run survives it.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { procPids } from './procfs.mjs';
 
 /** Every process a bench run starts carries this variable (inherited through fork and exec). */
 export const TAG_ENV = 'PROCVISOR_BENCH_RUN';
@@ -31,15 +32,7 @@ export function medianRatio(a, b) {
 export function taggedPids(tag) {
   const needle = `${TAG_ENV}=${tag}`;
   const out = [];
-  let names;
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
+  for (const pid of procPids()) {
     if (pid === process.pid) continue;
     let env;
     try {

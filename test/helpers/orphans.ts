@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ProgramConfig } from '../../src/index.js';
 import { killQuietly, pidAlive, processAlive } from './pids.js';
 import { DEADLINE_MS, waitUntil } from './wait.js';
 
@@ -14,6 +15,26 @@ import { DEADLINE_MS, waitUntil } from './wait.js';
 export const HOST = fileURLToPath(new URL('../fixtures/orphans-host.mjs', import.meta.url));
 /** The tree fixture. */
 export const TREE = fileURLToPath(new URL('../fixtures/orphans-tree.mjs', import.meta.url));
+
+/**
+ * A program running a tree fixture (`script`: {@link TREE} or another that writes the same pids file), quick to
+ * start and to stop, with no log files.
+ */
+export function treeProgram(
+  script: string,
+  pidsFile: string,
+  flags: string[] = [],
+  overrides: Partial<ProgramConfig> = {},
+): ProgramConfig {
+  return {
+    command: [process.execPath, script, pidsFile, ...flags],
+    startsecs: 0.2,
+    stopwaitsecs: 0.5,
+    stdoutLogfile: null,
+    stderrLogfile: null,
+    ...overrides,
+  };
+}
 
 /**
  * The processes of one tree, by role: `tree` (the supervised child), `ingroup`, `setsid`, `daemon` (the

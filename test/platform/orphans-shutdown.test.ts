@@ -7,18 +7,17 @@ import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { ActivityLogRecord, ProgramConfig } from '../../src/index.js';
 import { it } from '../helpers/core.js';
-import { expectAllGone, killRecorded, TREE, treeAlive, waitForTrees } from '../helpers/orphans.js';
+import {
+  expectAllGone,
+  killRecorded,
+  TREE,
+  treeAlive,
+  waitForTrees,
+  treeProgram,
+} from '../helpers/orphans.js';
 
-function treeProgram(pidsFile: string, flags: string[] = [], overrides: Partial<ProgramConfig> = {}) {
-  return {
-    command: [process.execPath, TREE, pidsFile, ...flags],
-    startsecs: 0.2,
-    stopwaitsecs: 0.5,
-    stdoutLogfile: null,
-    stderrLogfile: null,
-    ...overrides,
-  } satisfies ProgramConfig;
-}
+const program = (pidsFile: string, flags: string[] = [], overrides: Partial<ProgramConfig> = {}) =>
+  treeProgram(TREE, pidsFile, flags, overrides);
 
 describe.concurrent('shutdown()', () => {
   it('resolves only when the grandchildren that left the group, and a daemon, are gone', async ({
@@ -28,7 +27,7 @@ describe.concurrent('shutdown()', () => {
   }) => {
     const pidsFile = join(tmp, 'pids');
     onTestFinished(() => killRecorded(pidsFile));
-    const h = supervise({ programs: { tree: treeProgram(pidsFile) } });
+    const h = supervise({ programs: { tree: program(pidsFile) } });
     const log: ActivityLogRecord[] = [];
     h.sup.on('log', (r) => log.push(r));
     await h.sup.start();
@@ -59,7 +58,7 @@ describe.concurrent('shutdown()', () => {
   }) => {
     const pidsFile = join(tmp, 'pids');
     onTestFinished(() => killRecorded(pidsFile));
-    const h = supervise({ programs: { tree: treeProgram(pidsFile, ['--ignore-term']) } });
+    const h = supervise({ programs: { tree: program(pidsFile, ['--ignore-term']) } });
     const log: ActivityLogRecord[] = [];
     h.sup.on('log', (r) => log.push(r));
     await h.sup.start();
@@ -85,7 +84,7 @@ describe.concurrent('group signals reach descendants that left the group', () =>
     const pidsFile = join(tmp, 'pids');
     onTestFinished(() => killRecorded(pidsFile));
     const h = supervise({
-      programs: { tree: treeProgram(pidsFile, [], { stopasgroup: true, stopwaitsecs: 10 }) },
+      programs: { tree: program(pidsFile, [], { stopasgroup: true, stopwaitsecs: 10 }) },
     });
     await h.sup.start();
     const tree = await waitForTrees(pidsFile);
@@ -105,7 +104,7 @@ describe.concurrent('group signals reach descendants that left the group', () =>
     const pidsFile = join(tmp, 'pids');
     onTestFinished(() => killRecorded(pidsFile));
     const h = supervise({
-      programs: { tree: treeProgram(pidsFile, ['--ignore-term'], { killasgroup: true, stopwaitsecs: 0.5 }) },
+      programs: { tree: program(pidsFile, ['--ignore-term'], { killasgroup: true, stopwaitsecs: 0.5 }) },
     });
     await h.sup.start();
     const tree = await waitForTrees(pidsFile);

@@ -12,7 +12,14 @@ import type { ActivityLogRecord, ProgramConfig } from '../../src/index.js';
 import { PROCESS_TREE_KIND } from '../../src/platform/tree-kind.js';
 import { it } from '../helpers/core.js';
 import { killQuietly } from '../helpers/pids.js';
-import { expectAllGone, killRecorded, treeAlive, waitForTrees, type TreePid } from '../helpers/orphans.js';
+import {
+  expectAllGone,
+  killRecorded,
+  treeAlive,
+  waitForTrees,
+  type TreePid,
+  treeProgram,
+} from '../helpers/orphans.js';
 
 // Read once, when procvisor is loaded: before the imports above are evaluated.
 vi.hoisted(() => {
@@ -24,16 +31,8 @@ afterAll(() => {
 
 const ESCAPE_TREE = fileURLToPath(new URL('./fixtures/escape-tree.mjs', import.meta.url));
 
-function treeProgram(pidsFile: string, flags: string[] = [], overrides: Partial<ProgramConfig> = {}) {
-  return {
-    command: [process.execPath, ESCAPE_TREE, pidsFile, ...flags],
-    startsecs: 0.2,
-    stopwaitsecs: 0.5,
-    stdoutLogfile: null,
-    stderrLogfile: null,
-    ...overrides,
-  } satisfies ProgramConfig;
-}
+const program = (pidsFile: string, flags: string[] = [], overrides: Partial<ProgramConfig> = {}) =>
+  treeProgram(ESCAPE_TREE, pidsFile, flags, overrides);
 
 /**
  * Runs `body` with a pids file for the tree, then kills whatever the tree left. Not in onTestFinished: that
@@ -74,7 +73,7 @@ describe.concurrent('group signals with tree-kill', () => {
   }) => {
     await withTree(tmp, async (pidsFile) => {
       const h = supervise({
-        programs: { tree: treeProgram(pidsFile, [], { stopasgroup: true, stopwaitsecs: 10 }) },
+        programs: { tree: program(pidsFile, [], { stopasgroup: true, stopwaitsecs: 10 }) },
       });
       const log: ActivityLogRecord[] = [];
       h.sup.on('log', (r) => log.push(r));
@@ -99,7 +98,7 @@ describe.concurrent('group signals with tree-kill', () => {
       // the SIGKILL; a second SIGTERM would follow the first within milliseconds.
       const h = supervise({
         programs: {
-          tree: treeProgram(pidsFile, ['--count-term'], {
+          tree: program(pidsFile, ['--count-term'], {
             stopasgroup: true,
             killasgroup: true,
             stopwaitsecs: 3,
@@ -123,7 +122,7 @@ describe.concurrent('group signals with tree-kill', () => {
 describe.concurrent('shutdown() with tree-kill', () => {
   it('with stopasgroup, leaves nothing', async ({ supervise, tmp }) => {
     await withTree(tmp, async (pidsFile) => {
-      const h = supervise({ programs: { tree: treeProgram(pidsFile, [], { stopasgroup: true }) } });
+      const h = supervise({ programs: { tree: program(pidsFile, [], { stopasgroup: true }) } });
       await h.sup.start();
       const tree = await waitForTrees(pidsFile);
       byRole(tree);
@@ -138,7 +137,7 @@ describe.concurrent('shutdown() with tree-kill', () => {
     tmp,
   }) => {
     await withTree(tmp, async (pidsFile) => {
-      const h = supervise({ programs: { tree: treeProgram(pidsFile) } });
+      const h = supervise({ programs: { tree: program(pidsFile) } });
       const log: ActivityLogRecord[] = [];
       h.sup.on('log', (r) => log.push(r));
       await h.sup.start();
@@ -163,7 +162,7 @@ describe.concurrent('shutdown() with tree-kill', () => {
     tmp,
   }) => {
     await withTree(tmp, async (pidsFile) => {
-      const h = supervise({ programs: { tree: treeProgram(pidsFile, ['--ignore-term', '--no-setsid']) } });
+      const h = supervise({ programs: { tree: program(pidsFile, ['--ignore-term', '--no-setsid']) } });
       const log: ActivityLogRecord[] = [];
       h.sup.on('log', (r) => log.push(r));
       await h.sup.start();
