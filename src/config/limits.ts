@@ -48,9 +48,9 @@ export function atMost(n: number, max: number, limit: ConfigLimit, got: unknown 
 }
 
 /**
- * supervisord's `integer` converter, bounded by `CONFIG_LIMITS[limit]`: for the INI reader, which builds a
- * program's processes before the schema sees them.
+ * supervisord's `integer` converter, bounded by `CONFIG_LIMITS[limit]`: for the schema, and for the INI
+ * reader, which builds a program's processes before the schema sees them.
  */
-export function limitedInteger(limit: ConfigLimit): (value: string) => number {
+export function limitedInteger(limit: ConfigLimit): (value: string | number) => number {
   return (value) => atMost(integer(value), CONFIG_LIMITS[limit], limit, value);
 }

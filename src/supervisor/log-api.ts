@@ -4,7 +4,7 @@
  * @module
  */
 import { Faults, SupervisorError } from '../errors.js';
-import { SafeEmitter, type SupervisorEventMap } from '../events/emitter.js';
+import { SafeEmitter, type ActivityLogRecord, type SupervisorEventMap } from '../events/emitter.js';
 import type { ProcessResult } from '../group/results.js';
 import type { TailResult } from '../logging/read.js';
 import type { Process } from '../process/process.js';
@@ -33,9 +33,17 @@ export abstract class LogApi extends SafeEmitter<SupervisorEventMap> {
     return this.readLog(offset, length);
   }
 
-  /** supervisord's `clearLog`: empties the main log. NO_FILE without one. */
+  /** Writes a line to the activity log (see {@link Supervisor.log}). */
+  abstract log(level: ActivityLogRecord['level'], message: string): void;
+
+  /**
+   * supervisord's `clearLog`: empties the main log, which then starts with supervisord's `reopening log file`
+   * line. NO_FILE without one.
+   */
   async clearLog(): Promise<true> {
-    return this._mainLog().clear();
+    await this._mainLog().clear();
+    this.log('info', 'reopening log file');
+    return true;
   }
 
   /**

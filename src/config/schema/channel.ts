@@ -5,7 +5,6 @@
  */
 
 import type { z } from 'zod';
-import { CONFIG_LIMITS } from '../limits.js';
 import { bool, boundedInt, bytes, logfile } from './options.js';
 
 /** `*_logfile_maxbytes` etc. for one channel, as schema entries (`stdout` or `stderr`). */
@@ -25,7 +24,7 @@ export function channelOptions<C extends 'stdout' | 'stderr'>(c: C) {
         `\`${C}_logfile_maxbytes\`: rotate the log file when it reaches this many bytes; 0 = never rotate. ` +
           'Number of bytes or text with a KB/MB/GB suffix (powers of 1024). @default "50MB"',
       ),
-    [`${C}LogfileBackups`]: boundedInt(CONFIG_LIMITS.logfileBackups, 'logfileBackups')
+    [`${C}LogfileBackups`]: boundedInt('logfileBackups')
       .default(10)
       .describe(`\`${C}_logfile_backups\`: rotated files to keep; 0 = keep none. @default 10`),
     [`${C}CaptureMaxbytes`]: bytes()

@@ -7,7 +7,7 @@
 
 import { z } from 'zod';
 import { boolean, byteSize, integer, signalNumber } from '../datatypes.js';
-import { atMost, type ConfigLimit } from '../limits.js';
+import { limitedInteger, type ConfigLimit } from '../limits.js';
 
 /** Runs a supervisord converter inside zod, turning its `Error` into an issue with supervisord's wording. */
 export function converted<I extends z.ZodType, O>(input: I, fn: (value: z.output<I>) => O) {
@@ -28,14 +28,11 @@ export const int = (what: string) =>
     integer,
   );
 
-/**
- * An integer as {@link int}, at most `max` (a bound of {@link CONFIG_LIMITS}, named in the message as
- * `limit`).
- */
-export const boundedInt = (max: number, limit: ConfigLimit) =>
+/** An integer as {@link int}, at most the bound `CONFIG_LIMITS[limit]` (the message names it). */
+export const boundedInt = (limit: ConfigLimit) =>
   converted(
     z.union([z.number().int(), z.string()], { error: 'expected an integer (a number or its text)' }),
-    (v) => atMost(integer(v), max, limit, v),
+    limitedInteger(limit),
   );
 
 // Python float(): supervisord reads startsecs/stopwaitsecs with int(); procvisor also takes fractions.

@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import { autoRestart, exitCodes, nameToUid, octal, processOrGroupName } from '../datatypes.js';
 import { channelOptions } from './channel.js';
-import { CONFIG_LIMITS } from '../limits.js';
 import { bool, boundedInt, converted, environment, int, secs, signal } from './options.js';
 import { dependsOn, readiness } from './readiness.js';
 
@@ -51,10 +50,10 @@ export const programSchema = z
           '%(process_num) when numprocs > 1. @default "%(program_name)s"',
       ),
     /** `numprocs`: how many processes this program runs. @default 1 */
-    numprocs: boundedInt(CONFIG_LIMITS.numprocs, 'numprocs')
+    numprocs: boundedInt('numprocs')
       .default(1).describe('`numprocs`: how many processes to run (0 = none). @default 1'),
     /** `numprocs_start`: the first `process_num`. @default 0 */
-    numprocsStart: boundedInt(CONFIG_LIMITS.numprocsStart, 'numprocsStart')
+    numprocsStart: boundedInt('numprocsStart')
       .default(0)
       .describe(
         '`numprocs_start`: the first process_num (they run numprocsStart … numprocsStart+numprocs-1). @default 0',

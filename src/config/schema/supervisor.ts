@@ -9,7 +9,6 @@ import { z } from 'zod';
 import { loggingLevel } from '../datatypes.js';
 import { eventListenerSchema } from './event-listener.js';
 import { groupSchema } from './group.js';
-import { CONFIG_LIMITS } from '../limits.js';
 import { bool, boundedInt, bytes, converted, environment, int } from './options.js';
 import { programSchema } from './program.js';
 
@@ -91,7 +90,7 @@ export const configSchema = z
       .default(50 * 1024 * 1024)
       .describe('`logfile_maxbytes`: rotate the activity log at this size; 0 = never. @default "50MB"'),
     /** `logfile_backups`: rotated activity logs to keep; 0 = none. @default 10 */
-    logfileBackups: boundedInt(CONFIG_LIMITS.logfileBackups, 'logfileBackups')
+    logfileBackups: boundedInt('logfileBackups')
       .default(10)
       .describe('`logfile_backups`: rotated activity logs to keep; 0 = none. @default 10'),
     /** `loglevel`: critical, error, warn, info, debug, trace or blather. @default 'info' */
