@@ -4,6 +4,7 @@
  * pids and times) and exits with the same status. The tests run in order, each on the state the previous
  * one left, on both hosts alike.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ctl, haveClients, live, SUPERVISORCTL } from './clients.js';
 import { Pair, rpc, serverSections } from './pair.js';
@@ -192,8 +193,14 @@ describe.skipIf(!haveClients)('supervisorctl over the unix socket, against super
         await fg.waitFor('got hello\n');
         fg.child.stdin!.end();
         await fg.waitFor('Exiting foreground\n');
-        // supervisorctl's output thread notices it should stop only when its log tail brings more data.
-        await rpc(h, 'sendProcessStdin', 'talker', 'wake\n');
+        // supervisorctl's output thread notices it should stop only when its log tail brings more data, and
+        // data that arrives before it has seen the stop is read and waited past: wake it until it exits.
+        let exited = false;
+        void fg.exited.then(() => (exited = true));
+        while (!exited) {
+          await rpc(h, 'sendProcessStdin', 'talker', 'wake\n');
+          await Promise.race([fg.exited, delay(500)]);
+        }
         expect(await fg.exited).toBe(0);
         // stdout and stderr come on two connections: their lines interleave in any order.
         const out = fg.output();
