@@ -7,6 +7,7 @@
  */
 import type { EventTypeName } from '../events/types.js';
 import type { LogLevel } from './datatypes.js';
+import type { FcgiSocketConfig } from './fcgi-socket.js';
 import type { ResultHandler } from '../listeners/types.js';
 
 /** `autorestart`: `true` (always), `false` (never) or `'unexpected'` (when the exit code is not in exitcodes). */
@@ -154,6 +155,11 @@ export interface GroupConfig {
   readonly programs: readonly string[];
   /** Its processes, in supervisord's order. */
   readonly processes: readonly ProcessConfig[];
+  /**
+   * Set for a FastCGI program's group (a program with `socket`, supervisord's `[fcgi-program:x]`): the socket
+   * the host opens and gives to each process as its stdin.
+   */
+  readonly socket?: FcgiSocketConfig;
 }
 
 /** The whole configuration, resolved. */

@@ -15,6 +15,7 @@ interface GroupConfig {
   readonly priority: number;
   readonly processes: readonly ProcessConfig[];
   readonly listener?: unknown;
+  readonly socket?: { readonly url: string };
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -56,7 +57,9 @@ export function groupConfigsEqual(a: GroupConfig, b: GroupConfig): boolean {
     a.priority === b.priority &&
     a.processes.length === b.processes.length &&
     a.processes.every((p, i) => processConfigsEqual(p, b.processes[i]!)) &&
-    deepEqual(a.listener, b.listener)
+    deepEqual(a.listener, b.listener) &&
+    // FastCGIGroupConfig.__eq__: SocketConfig compares by URL only.
+    a.socket?.url === b.socket?.url
   );
 }
 

@@ -110,7 +110,8 @@ const PROGRAM_OPTIONS = ['process_name', 'numprocs_start', 'redirect_stderr'];
 /**
  * Writes a config object as a supervisord.conf: `[supervisord]` with the supervisor options, an
  * `[unix_http_server]`/`[inet_http_server]` when `serverurl` is a `unix://` or `http://host:port` URL (the
- * way supervisord derives it), `[program:x]`, `[group:x]` and `[eventlistener:x]` sections. Only the
+ * way supervisord derives it), `[program:x]` (`[fcgi-program:x]` for a program with `socket`), `[group:x]`
+ * and `[eventlistener:x]` sections. Only the
  * options present in the object are written, so supervisord's defaults apply to the rest.
  * @throws TypeError for a value the INI format cannot carry
  * @example
@@ -146,7 +147,9 @@ export function toIni(
       );
   }
   for (const [name, program] of Object.entries((c['programs'] ?? {}) as Rec)) {
-    out.push(section(`program:${name}`, program as Rec, programOption));
+    // A program with a socket is supervisord's FastCGI program.
+    const kind = (program as Rec)['socket'] === undefined ? 'program' : 'fcgi-program';
+    out.push(section(`${kind}:${name}`, program as Rec, programOption));
   }
   for (const [name, group] of Object.entries((c['groups'] ?? {}) as Rec)) {
     out.push(section(`group:${name}`, group as Rec, snake));

@@ -44,6 +44,11 @@ export interface SpawnRequest {
   readonly redirectStderr: boolean;
   /** When set, do not run the program: fail like supervisord's child does, writing this to fd 2, exit 127. */
   readonly childFailure?: string;
+  /**
+   * An open descriptor of the host that becomes the child's stdin (fd 0) instead of a pipe: a FastCGI
+   * program's listening socket. The child then has no stdin pipe ({@link ChildHandle.write} throws).
+   */
+  readonly stdinFd?: number;
 }
 
 /** What a spawner reports about one child, in this order: spawned (or spawnFailed), output..., exit. */
@@ -170,7 +175,7 @@ class NodeChild implements ChildHandle {
         uid: uid ?? undefined,
         gid: gid ?? undefined,
         detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        stdio: [req.stdinFd ?? 'pipe', 'pipe', 'pipe'],
         windowsHide: true,
       });
     } catch (err) {

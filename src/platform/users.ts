@@ -288,6 +288,14 @@ export function lookupUser(user: string | number): UserIds | null {
   return null;
 }
 
+/** A group's id from `/etc/group`, by name or number (`datatypes.py name_to_gid`); null when unknown. */
+export function lookupGroupId(group: string): number | null {
+  const text = group.trim();
+  const numeric = /^\d+$/.test(text);
+  const row = readDb('/etc/group').find((r) => (numeric ? r[2] === text : r[0] === text));
+  return row ? Number(row[2]) : null;
+}
+
 /**
  * The groups a process of this user gets, as supervisord's `drop_privileges` sets them: the primary group
  * plus every group that lists the user as a member. Reads `/etc/passwd` and `/etc/group` on every call:

@@ -35,6 +35,8 @@ export interface ShellHooks {
   changed(): void;
   /** A problem that does not stop the process. */
   fault(error: Error): void;
+  /** The descriptor the child gets as stdin instead of a pipe (a FastCGI socket), if any. */
+  stdinFd(): number | undefined;
 }
 
 /** The state machine of one process and the effects it asks for. */
@@ -365,7 +367,12 @@ export class MachineShell {
       },
     };
     try {
-      this.child = this.#ctx.spawner.spawn(spawnRequest(this.#config, prepared.ok, settings), observer);
+      const request = spawnRequest(this.#config, prepared.ok, settings);
+      const stdinFd = this.#hooks.stdinFd();
+      this.child = this.#ctx.spawner.spawn(
+        stdinFd === undefined ? request : { ...request, stdinFd },
+        observer,
+      );
     } catch (err) {
       this.#internal.push({
         type: 'spawnFailed',

@@ -51,8 +51,11 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
   /** An event listener pool reading the protocol on stdout (the output is still logged). */
   #stdoutTap: ((chunk: Buffer) => void) | null = null;
 
-  /** @internal Created by the supervisor. */
-  constructor(config: ProcessConfig, ctx: ProcessContext) {
+  /**
+   * @internal Created by the supervisor.
+   * @param stdinFd - the descriptor each child gets as stdin (a FastCGI program's socket), if any
+   */
+  constructor(config: ProcessConfig, ctx: ProcessContext, stdinFd?: () => number) {
     super();
     this.config = config;
     this.groupName = config.groupName;
@@ -80,6 +83,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
       deliver: (event: SupervisorEvent) => this._deliver(event),
       changed: () => this.#waiters.notify(),
       fault: (error: Error) => this.#fault(error),
+      stdinFd: () => stdinFd?.(),
     };
     this.#shell = new MachineShell(config, ctx, hooks, this);
   }

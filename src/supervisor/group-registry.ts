@@ -10,6 +10,7 @@ import { ProcessStateError, WaitTimeoutError } from '../errors.js';
 import type { SafeEmitter, SupervisorEventMap } from '../events/emitter.js';
 import { ProcessGroupEvent, type SupervisorEvent } from '../events/events.js';
 import { ProgramGroup } from '../group/program-group.js';
+import { FcgiSocket } from '../platform/fcgi-socket.js';
 import type { EventHub } from '../listeners/hub.js';
 import type { ProcessContext } from '../process/context.js';
 import { Process } from '../process/process.js';
@@ -27,21 +28,65 @@ export interface RegistryParts {
   readonly listenerErrors: SafeEmitter<SupervisorEventMap>;
   /** Emits a supervisor event (to in-process listeners and the pools). */
   readonly emit: (event: SupervisorEvent) => void;
+  /** Writes an info line to the activity log. */
+  readonly info: (message: string) => void;
 }
 
 /** The active groups, by name, in the order they were added. */
 export class GroupRegistry {
   readonly map = new Map<string, ProgramGroup>();
   readonly #parts: RegistryParts;
+  /** The open sockets of the FastCGI groups, active or about to be added. */
+  readonly #sockets = new Map<string, FcgiSocket>();
 
   constructor(parts: RegistryParts) {
     this.#parts = parts;
   }
 
-  /** Makes the group of `config` active: its processes, its pool if it is one; PROCESS_GROUP_ADDED. */
+  /**
+   * Opens the sockets of the FastCGI groups among `configs` that have none open yet, all or none: if one
+   * cannot be created, those opened here are closed again and FAILED is thrown (`Could not create FastCGI
+   * socket URL: ...`). The socket stays open while its group is active.
+   */
+  async openSockets(configs: readonly GroupConfig[]): Promise<void> {
+    const opened: string[] = [];
+    try {
+      for (const config of configs) {
+        if (!config.socket || this.#sockets.has(config.name)) continue;
+        this.#parts.info(`Creating socket ${config.socket.url}`);
+        const socket = await FcgiSocket.open(config.socket, config.processes[0]?.user ?? null);
+        this.#sockets.set(config.name, socket);
+        opened.push(config.name);
+      }
+    } catch (err) {
+      await Promise.all(opened.map((name) => this.#closeSocket(name)));
+      throw err;
+    }
+  }
+
+  async #closeSocket(name: string): Promise<void> {
+    const socket = this.#sockets.get(name);
+    if (!socket) return;
+    this.#sockets.delete(name);
+    this.#parts.info(`Closing socket ${socket.config.url}`);
+    await socket.close();
+  }
+
+  /** Closes every socket (at shutdown, once every process is gone). */
+  async closeSockets(): Promise<void> {
+    await Promise.all([...this.#sockets.keys()].map((name) => this.#closeSocket(name)));
+  }
+
+  /**
+   * Makes the group of `config` active: its processes, its pool if it is one; PROCESS_GROUP_ADDED. A FastCGI
+   * group's socket must be open ({@link GroupRegistry.openSockets}).
+   */
   add(config: GroupConfig): ProgramGroup {
     const { context, hub, gate, listenerErrors, emit } = this.#parts;
-    const processes = config.processes.map((pc) => new Process(pc, context));
+    const socket = config.socket ? this.#sockets.get(config.name) : undefined;
+    if (config.socket && !socket) throw new Error(`the socket of group ${config.name} is not open`);
+    const stdinFd = socket ? () => socket.fd : undefined;
+    const processes = config.processes.map((pc) => new Process(pc, context, stdinFd));
     // An event listener pool subscribes before its own PROCESS_GROUP_ADDED, as in supervisord.
     const group = config.listener ? hub.addPool(config, processes) : new ProgramGroup(config, processes);
     for (const p of processes) p._reportListenerErrorsTo(listenerErrors);
@@ -67,6 +112,7 @@ export class GroupRegistry {
       new WaitTimeoutError(`${p.namespec} was removed with its group ${name}`);
     await Promise.all(group.processes.map((p) => p._dispose(nocleanup, removed(p))));
     hub.removePool(name);
+    await this.#closeSocket(name);
     emit(new ProcessGroupEvent('REMOVED', name));
     group.removeAllListeners();
     for (const p of group.processes) waiters.notify(p);

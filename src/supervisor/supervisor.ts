@@ -111,6 +111,7 @@ export class Supervisor extends ConfigApi {
       waiters: this.#waiters,
       listenerErrors: this,
       emit: (event) => this._emit(event),
+      info: (message) => this.#log('info', message),
     });
     this.#groups = this.#registry.map;
     // TICK timers run only while someone subscribes to a TICK type.
@@ -155,6 +156,7 @@ export class Supervisor extends ConfigApi {
   async #bringUp(): Promise<void> {
     await this.#mainLog.open(this.#config);
     this.#log('info', `procvisor started with pid ${process.pid}`);
+    await this.#registry.openSockets(this.#config.groups);
     for (const g of this.#config.groups) this.#addGroup(g);
     this._emit(new SupervisorStateChangeEvent('RUNNING'));
     await this.#gate.autostartAll(this._sortedGroups().flatMap((g) => g.processes));
@@ -188,6 +190,7 @@ export class Supervisor extends ConfigApi {
     // stopasgroup) are ours too: SIGTERM, then SIGKILL after the longest stopwaitsecs (docs/orphans.md).
     await this.#containment?.close(Math.max(0, ...this.processes.map((p) => p.config.stopwaitsecs)) * 1000);
     await Promise.all(this.processes.map((p) => p._dispose(this.#config.nocleanup, gone)));
+    await this.#registry.closeSockets();
     this.#hub.stop();
     await this.#mainLog.close();
     this.#phase = 'stopped';
@@ -234,6 +237,7 @@ export class Supervisor extends ConfigApi {
     const config = this.#config.groups.find((g) => g.name === name);
     if (!config) throw new BadNameError(name);
     if (this.#groups.has(name)) throw new SupervisorError('ALREADY_ADDED', name);
+    await this.#registry.openSockets([config]);
     await this.#gate.autostartAll(this.#addGroup(config).processes);
     return true;
   }

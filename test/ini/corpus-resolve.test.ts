@@ -7,9 +7,7 @@ import { checkPipeline } from './pipeline.js';
  * Known differences between procvisor and supervisord on the corpus (also listed in docs/ini.md). Each must
  * still be rejected, so that a change shows up here.
  */
-const KNOWN: Readonly<Record<string, string>> = {
-  '081': '[fcgi-program:x]: the config schema has no `socket` option yet',
-};
+const KNOWN: Readonly<Record<string, string>> = {};
 
 describe.skipIf(!HAVE_CORPUS)('ini-corpus: parseIni + resolveConfig + toIni round trip', () => {
   for (const name of corpusCases()) {

@@ -56,8 +56,9 @@ export function groupsJson(resolved: ResolvedConfig): Record<string, unknown> {
   const groups = resolved.groups.map((g) => ({
     name: g.name,
     priority: g.priority,
-    type: g.listener ? 'eventlistener' : 'process',
+    type: g.listener ? 'eventlistener' : g.socket ? 'fcgi' : 'process',
     processes: g.processes.map(processJson),
+    ...(g.socket ? { socket: { backlog: g.socket.backlog, mode: g.socket.mode, url: g.socket.url } } : {}),
     ...(g.listener
       ? {
           events: [...g.listener.events].sort(),

@@ -14,6 +14,52 @@ import { CONFIG_LIMITS } from '../limits.js';
 import type { Issues } from './issues.js';
 import type { Prepared } from './prepare.js';
 import { compareConfigs, processesOf } from './process.js';
+import { fcgiSocketOf, FcgiSocketError, type FcgiSocketConfig } from '../fcgi-socket.js';
+
+/**
+ * The FastCGI socket of a program's own group, its address expanded with the program-level names; in a
+ * `groups` entry a program cannot have one (supervisord reads it there as a plain program, without socket).
+ */
+function socketOf(
+  name: string,
+  p: ParsedProgramConfig,
+  kind: 'program' | 'group',
+  groupName: string,
+  prepared: Prepared,
+  issues: Issues,
+): FcgiSocketConfig | undefined {
+  const where = ['programs', name];
+  if (p.socket === undefined) {
+    for (const key of ['socketBacklog', 'socketOwner', 'socketMode'] as const) {
+      if (p[key] !== undefined)
+        issues.add([...where, key], `${key} needs socket (it is an option of a FastCGI program)`);
+    }
+    return undefined;
+  }
+  if (kind === 'group') {
+    issues.add(
+      [...where, 'socket'],
+      `program ${name} has a socket but is listed in group ${groupName}: a FastCGI program must be its own group`,
+    );
+    return undefined;
+  }
+  const names = {
+    ...prepared.envNames,
+    here: prepared.here,
+    program_name: name,
+    group_name: name,
+    host_node_name: prepared.hostNodeName,
+  };
+  const socket = issues.expand(p.socket, names, [...where, 'socket']);
+  if (socket === undefined) return undefined;
+  try {
+    return fcgiSocketOf({ ...p, socket });
+  } catch (err) {
+    if (!(err instanceof FcgiSocketError)) throw err;
+    issues.add([...where, err.option], err.message);
+    return undefined;
+  }
+}
 
 /**
  * An `[eventlistener:x]` pool (`process_groups_from_parser`, `EventListenerConfig`): processes built as a
@@ -143,9 +189,11 @@ export function resolveGroups(
   for (const inst of instances) {
     const processes: ProcessConfig[] = [];
     const seen = new Map<string, string>();
+    let socket: FcgiSocketConfig | undefined;
     for (const programName of inst.programs) {
       const program = config.programs[programName];
       if (!program) continue; // reported by the schema
+      socket = socketOf(programName, program, inst.kind, inst.name, prepared, issues) ?? socket;
       for (const proc of processesOf(programName, program, inst.name, config, prepared, issues)) {
         const other = seen.get(proc.name);
         if (other !== undefined) {
@@ -165,6 +213,7 @@ export function resolveGroups(
       kind: inst.kind,
       programs: inst.programs,
       processes,
+      ...(socket ? { socket } : {}),
     });
   }
   for (const [name, l] of Object.entries(config.eventListeners))

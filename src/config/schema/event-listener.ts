@@ -1,3 +1,8 @@
+// An event listener has every program option except the FastCGI socket (supervisord's EventListenerConfig).
+const listenerShape = Object.fromEntries(
+  Object.entries(programSchema.in.shape).filter(([key]) => !Object.hasOwn(fcgiOptions, key)),
+) as Omit<typeof programSchema.in.shape, keyof typeof fcgiOptions>;
+
 /**
  * The options of one event listener pool: supervisord's `[eventlistener:x]` section.
  * @module
@@ -9,6 +14,7 @@ import { DEFAULT_RESULT_HANDLER_SPEC, type ResultHandler } from '../../listeners
 import { integer } from '../datatypes.js';
 import { converted, int } from './options.js';
 import { checkProgram, crossCheckable, programSchema } from './program.js';
+import { fcgiOptions } from './socket.js';
 
 /** `events`: event type names (any case), as a list or supervisord's comma list; upper-cased, each once. */
 function eventTypes(value: string | readonly string[]): EventTypeName[] {
@@ -31,7 +37,7 @@ function eventTypes(value: string | readonly string[]): EventTypeName[] {
  */
 export const eventListenerSchema = z
   .strictObject({
-    ...programSchema.in.shape,
+    ...listenerShape,
     /**
      * `priority`: when set, the priority of the pool and of its processes. Unset, the pool's priority is -1
      * (pools start first and stop last) and each process's 999, as in supervisord.

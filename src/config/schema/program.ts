@@ -9,6 +9,7 @@ import { autoRestart, exitCodes, nameToUid, octal, processOrGroupName } from '..
 import { channelOptions } from './channel.js';
 import { bool, boundedInt, converted, environment, int, secs, signal } from './options.js';
 import { dependsOn, readiness } from './readiness.js';
+import { fcgiOptions } from './socket.js';
 
 const command = z
   .union(
@@ -172,6 +173,7 @@ export const programSchema = z
     readiness,
     /** procvisor dependencies: `{ program: 'started' | 'ready' | 'exited-ok' }`. @default {} */
     dependsOn,
+    ...fcgiOptions,
   })
   .superRefine(checkProgram, { when: crossCheckable })
   .transform(({ killasgroup, ...rest }) => ({ ...rest, killasgroup: killasgroup ?? rest.stopasgroup }));
