@@ -29,43 +29,17 @@ import { closeSync, createWriteStream, fstatSync, openSync, unlinkSync } from 'n
 import type { Writable } from 'node:stream';
 import { createStream } from 'rotating-file-stream';
 import { systemClock, type Clock } from '../clock.js';
+import {
+  cost,
+  HIGH_WATER_MARK,
+  LOW_WATER_MARK,
+  RETRY_MS,
+  type LogFileEvents,
+  type LogFileOptions,
+} from './log-file-options.js';
 
-/** What waiting chunks may take (bytes plus {@link CHUNK_OVERHEAD} each) before the caller must pause. */
-export const HIGH_WATER_MARK = 1 << 20;
-/** Memory in flight under which a paused caller is told to go on. */
-export const LOW_WATER_MARK = 1 << 18;
-/**
- * The heap a waiting chunk takes besides its bytes: the Buffer object, the stream's write request and its
- * callback (about 210 bytes on Node 20), our entry. So a child writing one byte at a time is paused after
- * about 4,000 waiting chunks (1 MiB of heap), not after a million (200 MB).
- */
-export const CHUNK_OVERHEAD = 256;
-const cost = (chunk: Buffer): number => chunk.length + CHUNK_OVERHEAD;
-/** How long after a write error the next chunk tries to reopen the file. */
-export const RETRY_MS = 1000;
-
-/** Rotation settings and callbacks of one log file. */
-export interface LogFileOptions {
-  /** `*_logfile_maxbytes`: 0 = never rotate. */
-  readonly maxbytes: number;
-  /** `*_logfile_backups`: 0 = truncate instead of keeping a backup. */
-  readonly backups: number;
-  /**
-   * Times the {@link RETRY_MS} pause after a write error (monotonic `now()`).
-   * @default systemClock
-   */
-  readonly clock?: Clock;
-}
-
-/** What a LogFile reports. */
-export interface LogFileEvents {
-  /** Writing failed; output is dropped until the file can be reopened. Called once per failure. */
-  error(error: Error): void;
-  /** The file was reopened after a failure; `dropped` bytes of output were lost meanwhile. */
-  recovered(dropped: number): void;
-  /** A caller paused after `write()` returned false may go on. */
-  drain(): void;
-}
+export { CHUNK_OVERHEAD, HIGH_WATER_MARK, LOW_WATER_MARK, RETRY_MS } from './log-file-options.js';
+export type { LogFileEvents, LogFileOptions } from './log-file-options.js';
 
 /** rotating-file-stream's stream or a plain one: both are Writables. */
 type Sink = Writable;
@@ -188,6 +162,13 @@ export class LogFile {
     }, 'clear');
     await this.#switch;
     if (failure !== undefined) throw failure;
+  }
+
+  /** supervisord's `reopenlogs`: ends the file and opens its path again (logrotate moved it away). */
+  async reopen(): Promise<void> {
+    if (this.#state.kind === 'closed') return;
+    this.#switchStream(() => Promise.resolve(), 'clear');
+    await this.#switch;
   }
 
   /** Writes out what is pending and closes the file. Never rejects. */

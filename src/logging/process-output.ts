@@ -211,6 +211,11 @@ class ChannelOutput {
     closeSync(openSync(this.path, 'a', this.auto ? 0o600 : 0o666));
   }
 
+  /** Reopens the log file of a running child (supervisord's `reopenlogs`); a failure is a fault. */
+  async reopen(): Promise<void> {
+    await this.#file?.reopen();
+  }
+
   /** The group is going away. */
   async dispose(nocleanup: boolean): Promise<void> {
     await this.close();
@@ -316,6 +321,11 @@ export class ProcessOutput {
   /** Closes the log files (the child was reaped). Resolves when everything is written. */
   async close(): Promise<void> {
     await Promise.all(CHANNELS.map((c) => this.#channels[c].close()));
+  }
+
+  /** Reopens the open log files (SIGUSR2, `reopenLogs()`), for files another program rotated. */
+  async reopen(): Promise<void> {
+    await Promise.all(CHANNELS.map((c) => this.#channels[c].reopen()));
   }
 
   /** The group is going away: close, end line followers, remove AUTO files unless `nocleanup`. */

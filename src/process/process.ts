@@ -51,10 +51,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
   /** An event listener pool reading the protocol on stdout (the output is still logged). */
   #stdoutTap: ((chunk: Buffer) => void) | null = null;
 
-  /**
-   * @internal Created by the supervisor.
-   * @param stdinFd - the descriptor each child gets as stdin (a FastCGI program's socket), if any
-   */
+  /** @internal Created by the supervisor; `stdinFd` is a FastCGI program's socket, each child's stdin. */
   constructor(config: ProcessConfig, ctx: ProcessContext, stdinFd?: () => number) {
     super();
     this.config = config;

@@ -85,7 +85,10 @@ export abstract class ConfigApi extends ControlApi {
     return this.#serial.run(() => this._restart());
   }
 
-  /** Reopens the activity log file, after an external rotation (supervisord does on SIGUSR2). */
+  /**
+   * Reopens the activity log file and every open process log file, after an external rotation (logrotate
+   * moved them away), as supervisord does on SIGUSR2; output goes to files at the configured paths again.
+   */
   reopenLogs(): Promise<void> {
     return this._reopenLogs();
   }

@@ -274,7 +274,10 @@ export class Supervisor extends ConfigApi {
   /** @internal */
   async _reopenLogs(): Promise<void> {
     this._checkRunning();
+    // supervisord's SIGUSR2: `reopenlogs` of its own log (the line first), then every process's child logs.
+    this.#log('info', 'supervisord logreopen');
     await this.#mainLog.reopen(this.#config);
+    await Promise.all(this.processes.map((p) => p._output.reopen()));
   }
 
   // ---- waits --------------------------------------------------------------------------------------------

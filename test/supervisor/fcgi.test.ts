@@ -158,7 +158,7 @@ describe.concurrent('FastCGI programs', () => {
       'startsecs=0',
       '',
     ].join('\n');
-    const config = parseIni(text, { file: join(tmp, 'supervisord.conf'), env: { NL: '\n' } });
+    const config = parseIni(text, { file: join(tmp, 'supervisord.conf'), here: tmp, env: { NL: '\n' } });
     const h = supervise(config);
     await h.sup.start();
     await h.reach('web', 'RUNNING');

@@ -82,6 +82,26 @@ describe.concurrent('main log', () => {
     await h.sup.shutdown();
     expect(existsSync(logfile)).toBe(true);
   });
+  it('reopenLogs reopens every process log too, after logrotate moved it', async ({ supervise, tmp }) => {
+    const logfile = join(tmp, 'main.log');
+    const out = join(tmp, 'a.out');
+    const h = supervise({
+      logfile,
+      programs: { a: prog(['--echo'], { startsecs: 0, stdoutLogfile: out }) },
+    });
+    await h.sup.start();
+    await h.reach('a', 'RUNNING');
+    await h.sup.sendProcessStdin('a', 'before\n');
+    await h.waitOutput('a', /^before$/m);
+    expect(await h.sup.readProcessStdoutLog('a', 0, 0)).toMatch(/before/); // written out
+    renameSync(out, `${out}.1`);
+    await h.sup.reopenLogs();
+    await h.sup.sendProcessStdin('a', 'after\n');
+    await h.waitOutput('a', /^after$/m);
+    expect(await h.sup.readProcessStdoutLog('a', 0, 0)).toBe('after\n');
+    expect(readFileSync(`${out}.1`, 'utf8')).toMatch(/before\n$/);
+    expect(await h.sup.readLog(0, 0)).toMatch(/INFO supervisord logreopen\n/);
+  });
 });
 
 describe.concurrent('the configuration read again', () => {
