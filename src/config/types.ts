@@ -8,6 +8,7 @@
 import type { EventTypeName } from '../events/types.js';
 import type { LogLevel } from './datatypes.js';
 import type { FcgiSocketConfig } from './fcgi-socket.js';
+import type { LineStampFormat } from '../logging/line-stamps.js';
 import type { ResultHandler } from '../listeners/types.js';
 
 /** `autorestart`: `true` (always), `false` (never) or `'unexpected'` (when the exit code is not in exitcodes). */
@@ -30,6 +31,8 @@ export interface ChannelLogConfig {
   readonly eventsEnabled: boolean;
   /** Send lines to syslog. */
   readonly syslog: boolean;
+  /** procvisor line timestamps in the log file: the format, or null for none. */
+  readonly timestamps: LineStampFormat | null;
 }
 
 /** procvisor readiness, resolved: what makes STARTING become RUNNING. */

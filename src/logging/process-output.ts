@@ -5,7 +5,7 @@
  * as its group.
  * @module
  */
-import type { Clock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { closeSync, existsSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -15,6 +15,7 @@ import { SupervisorError } from '../errors.js';
 import { ProcessCommunicationEvent, ProcessLogEvent, type SupervisorEvent } from '../events/events.js';
 import { OutputDispatcher } from './dispatcher.js';
 import { LineFollower, type LinesOptions } from './lines.js';
+import { LineStamper } from './line-stamps.js';
 import { LogFile } from './log-file.js';
 import { checkLogExists, readLogFile, tailLogFile, decodeLog, type TailResult } from './read.js';
 import { acquireSyslog, type SyslogHandle, type SyslogOptions } from './syslog.js';
@@ -103,6 +104,8 @@ class ChannelOutput {
   #dispatcher: OutputDispatcher | null = null;
   #file: LogFile | null = null;
   #syslog: SyslogHandle | null = null;
+  /** The line timestamps of the current child's log file, if configured. */
+  #stamper: LineStamper | null = null;
   readonly followers = new Set<LineFollower>();
   #paused = false;
   /** The file of the last child, still writing out what it was given. */
@@ -137,6 +140,8 @@ class ChannelOutput {
         communication: (data) => this.#event(ProcessCommunicationEvent, data),
       },
     );
+    const format = this.config.timestamps;
+    this.#stamper = format ? new LineStamper(format, () => (this.#host.clock ?? systemClock).wall()) : null;
     if (this.config.syslog && !this.#syslog) {
       this.#syslog = acquireSyslog(this.#host.syslog ?? {}, (err) =>
         this.#fault('syslog', this.#host.syslog?.path ?? 'syslog', err),
@@ -228,7 +233,7 @@ class ChannelOutput {
   /** supervisord's `childlog.info(data)` for the normal log: file, syslog, line followers. */
   #log(data: Buffer): void {
     if (data.length === 0) return;
-    if (this.#file && !this.#file.write(data)) this.#pause();
+    if (this.#file && !this.#file.write(this.#stamper ? this.#stamper.stamp(data) : data)) this.#pause();
     this.#syslog?.sendChunk(this.#host.config.name, data);
     for (const f of this.followers) f.push(data);
   }

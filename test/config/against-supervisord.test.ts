@@ -104,6 +104,8 @@ describe.skipIf(!haveSupervisor)('agrees with supervisord 4.2.5 options.py', () 
         captureMaxbytes: d[`${c}_capture_maxbytes`],
         eventsEnabled: d[`${c}_events_enabled`],
         syslog: d[`${c}_syslog`],
+        // procvisor's own option, off by default.
+        timestamps: null,
       });
     }
   });

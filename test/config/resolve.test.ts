@@ -63,6 +63,7 @@ describe('defaults', () => {
         captureMaxbytes: 0,
         eventsEnabled: false,
         syslog: false,
+        timestamps: null,
       },
       stderr: {
         logfile: 'AUTO',
@@ -71,6 +72,7 @@ describe('defaults', () => {
         captureMaxbytes: 0,
         eventsEnabled: false,
         syslog: false,
+        timestamps: null,
       },
       environment: {},
       serverurl: null,

@@ -11,6 +11,7 @@ import type { ChannelLogConfig, ProcessConfig, ReadinessConfig } from '../types.
 import type { Issues, Path } from './issues.js';
 import type { Prepared } from './prepare.js';
 import { nameRecord } from '../name-record.js';
+import { isoLineStamp, type LineStampFormat } from '../../logging/line-stamps.js';
 
 function channel(
   p: ParsedProgramConfig,
@@ -37,7 +38,12 @@ function channel(
     captureMaxbytes: c === 'stdout' ? p.stdoutCaptureMaxbytes : p.stderrCaptureMaxbytes,
     eventsEnabled: c === 'stdout' ? p.stdoutEventsEnabled : p.stderrEventsEnabled,
     syslog,
+    timestamps: stampFormat(c === 'stdout' ? p.stdoutLogTimestamps : p.stderrLogTimestamps),
   };
+}
+
+function stampFormat(option: boolean | LineStampFormat): LineStampFormat | null {
+  return option === true ? isoLineStamp : option === false ? null : option;
 }
 
 /** supervisord's order of process and group configs: by priority, then by name. */

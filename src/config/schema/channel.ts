@@ -4,8 +4,15 @@
  * @module
  */
 
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { LineStampFormat } from '../../logging/line-stamps.js';
 import { bool, boundedInt, bytes, logfile } from './options.js';
+
+/** `true`, `false` or a function formatting the time a line started (procvisor, not supervisord). */
+const timestamps = () =>
+  z.union([z.boolean(), z.custom<LineStampFormat>((v) => typeof v === 'function')], {
+    error: 'expected true, false or a function (time: Date) => string',
+  });
 
 /** `*_logfile_maxbytes` etc. for one channel, as schema entries (`stdout` or `stderr`). */
 export function channelOptions<C extends 'stdout' | 'stderr'>(c: C) {
@@ -43,6 +50,12 @@ export function channelOptions<C extends 'stdout' | 'stderr'>(c: C) {
       .describe(
         `\`${C}_syslog\`: also send ${C} lines to syslog, tagged with the process name. @default false`,
       ),
+    [`${C}LogTimestamps`]: timestamps()
+      .default(false)
+      .describe(
+        `procvisor: start each line of the ${C} log file with the time it was read: true = ISO 8601 with ` +
+          'milliseconds (UTC) and a space, or a function (time: Date) => string. @default false',
+      ),
   } as unknown as C extends 'stdout' ? StdoutOptions : StderrOptions;
 }
 
@@ -51,6 +64,7 @@ type LogfileOption = z.ZodDefault<ReturnType<typeof logfile>>;
 type BytesOption = z.ZodDefault<ReturnType<typeof bytes>>;
 type CountOption = z.ZodDefault<ReturnType<typeof boundedInt>>;
 type FlagOption = z.ZodDefault<ReturnType<typeof bool>>;
+type StampOption = z.ZodDefault<ReturnType<typeof timestamps>>;
 interface StdoutOptions {
   /**
    * `stdout_logfile`: where the process's stdout goes: a path (`~` expanded), `'AUTO'` (a file in
@@ -68,6 +82,13 @@ interface StdoutOptions {
   stdoutEventsEnabled: FlagOption;
   /** `stdout_syslog`: also send stdout lines to syslog, tagged with the process name. @default false */
   stdoutSyslog: FlagOption;
+  /**
+   * procvisor (not supervisord): start each line of the stdout log file with the time its first byte was
+   * read. `true` writes ISO 8601 with milliseconds in UTC and a space (`2026-12-02T20:41:07.123Z `); a
+   * function writes what it returns. Events, `lines()` and capture-mode blocks keep the child's bytes.
+   * @default false
+   */
+  stdoutLogTimestamps: StampOption;
 }
 interface StderrOptions {
   /**
@@ -86,4 +107,6 @@ interface StderrOptions {
   stderrEventsEnabled: FlagOption;
   /** `stderr_syslog`: also send stderr lines to syslog, tagged with the process name. @default false */
   stderrSyslog: FlagOption;
+  /** procvisor (not supervisord): as `stdoutLogTimestamps`, for the stderr log file. @default false */
+  stderrLogTimestamps: StampOption;
 }
