@@ -91,14 +91,7 @@ export function spawnRequest(
       else ({ uid, gid, groups } = ids);
     }
   }
-  const env = nameRecord<string>();
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  env.SUPERVISOR_ENABLED = '1';
-  const serverurl = config.serverurl ?? ctx.serverurl;
-  if (serverurl) env.SUPERVISOR_SERVER_URL = serverurl;
-  env.SUPERVISOR_PROCESS_NAME = config.name;
-  env.SUPERVISOR_GROUP_NAME = config.groupName;
-  Object.assign(env, config.environment);
+  const env = childEnv(config, config.serverurl ?? ctx.serverurl);
   return {
     name: config.name,
     file: command.file,
@@ -112,6 +105,31 @@ export function spawnRequest(
     redirectStderr: config.redirectStderr,
     ...(childFailure !== undefined ? { childFailure } : {}),
   };
+}
+
+/** The environments built for each process config (one configuration's), by server URL. */
+const ENVIRONMENTS = new WeakMap<ProcessConfig, Map<string | null, Readonly<Record<string, string>>>>();
+
+/**
+ * The child's environment (`Subprocess._spawn_as_child`): the host's, SUPERVISOR_ENABLED, _SERVER_URL,
+ * _PROCESS_NAME and _GROUP_NAME, then the configured `environment`. Built once per process configuration
+ * (the host's environment as it was at that configuration's first spawn) and reused by every spawn.
+ */
+function childEnv(config: ProcessConfig, serverurl: string | null): Readonly<Record<string, string>> {
+  let byUrl = ENVIRONMENTS.get(config);
+  const known = byUrl?.get(serverurl);
+  if (known) return known;
+  const env = nameRecord<string>();
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  env.SUPERVISOR_ENABLED = '1';
+  if (serverurl) env.SUPERVISOR_SERVER_URL = serverurl;
+  env.SUPERVISOR_PROCESS_NAME = config.name;
+  env.SUPERVISOR_GROUP_NAME = config.groupName;
+  Object.assign(env, config.environment);
+  Object.freeze(env);
+  if (!byUrl) ENVIRONMENTS.set(config, (byUrl = new Map()));
+  byUrl.set(serverurl, env);
+  return env;
 }
 
 /** The synchronous user lookup, for supervisors whose users were not looked up ahead. */
