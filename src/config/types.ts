@@ -128,6 +128,11 @@ export interface ProcessConfig {
   readonly readiness: ReadinessConfig | null;
   /** procvisor dependencies of this process's program: program name → condition. */
   readonly dependsOn: Readonly<Record<string, DependencyCondition>>;
+  /**
+   * procvisor: the dependencies whose unexpected exit from RUNNING stops this process (`'stop'`), or stops
+   * it and starts it again once the dependency meets its condition again (`'restart'`). Absent when none.
+   */
+  readonly dependencyExit?: Readonly<Record<string, 'stop' | 'restart'>>;
 }
 
 /** What makes a group an event listener pool (supervisord's `EventListenerPoolConfig`). */

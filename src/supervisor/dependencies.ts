@@ -1,8 +1,11 @@
 /**
  * Autostart gating for `dependsOn` (procvisor): an autostart process whose dependencies are not met waits
- * here, and starts when they are.
+ * here, and starts when they are. With `onExit`, a dependency that exits from RUNNING stops its dependents;
+ * `'restart'` ones wait here until it meets their condition again, then start.
  * @module
  */
+import type { ProcessStateEvent } from '../events/events.js';
+import { RUNNING_STATES, STOPPED_STATES } from '../core/states.js';
 import { conditionMet, hasGivenUp } from '../core/rules.js';
 import { prepareAll } from '../group/results.js';
 import type { Process } from '../process/process.js';
@@ -12,6 +15,8 @@ import type { Prepared } from '../process/spawn-request.js';
 export class DependencyGate {
   readonly #processes: () => readonly Process[];
   readonly #pending = new Set<Process>();
+  /** Dependents stopped because a dependency exited, to start again (`'restart'`) once it is back. */
+  readonly #held = new Map<Process, number>();
   #byProgram: Map<string, Process[]> | null = null;
 
   /** @param processes - every active process */
@@ -27,12 +32,38 @@ export class DependencyGate {
   /** The active processes changed (a group was added or removed). */
   invalidate(removed: readonly Process[] = []): void {
     this.#byProgram = null;
-    for (const p of removed) this.#pending.delete(p);
+    for (const p of removed) {
+      this.#pending.delete(p);
+      this.#held.delete(p);
+    }
   }
 
   /** Nothing waits any more (shutdown). */
   clear(): void {
     this.#pending.clear();
+    this.#held.clear();
+  }
+
+  /**
+   * A state change of `d`: when it left RUNNING for EXITED (not a stop we asked for), its dependents with
+   * `onExit` stop. `log` writes the activity line for each.
+   */
+  propagate(d: Process, event: ProcessStateEvent, log: (message: string) => void): void {
+    if (event.fromState !== 'RUNNING' || event.state !== 'EXITED') return;
+    const program = d.config.programName;
+    for (const q of this.#processes()) {
+      const action = q.config.dependencyExit?.[program];
+      if (!action || !RUNNING_STATES.has(q.state)) continue;
+      log(`stopping: ${q.namespec} (its dependency ${d.namespec} exited)`);
+      // Held with its last start: a later start by someone else takes it out of our hands.
+      if (action === 'restart') this.#held.set(q, q.snapshot.laststart);
+      try {
+        const stopping = q._beginStop({ wait: false });
+        if (stopping instanceof Promise) stopping.catch(() => {});
+      } catch {
+        // Not running any more when the stop applies: nothing to stop.
+      }
+    }
   }
 
   /** Autostart, unless the process's dependencies are not met yet: then it waits. */
@@ -58,6 +89,13 @@ export class DependencyGate {
 
   /** After a state change: start the waiting processes whose dependencies are now met. */
   release(): void {
+    for (const [q, laststart] of [...this.#held]) {
+      if (q.snapshot.laststart !== laststart) this.#held.delete(q);
+      else if (STOPPED_STATES.has(q.state) && this.met(q)) {
+        this.#held.delete(q);
+        q.start({ wait: false }).catch(() => {});
+      }
+    }
     if (this.#pending.size === 0) return;
     for (const p of [...this.#pending]) {
       if (!this.met(p)) continue;

@@ -356,7 +356,11 @@ export class Supervisor extends ConfigApi {
     group?._emitEvent(event);
     this._emit(event);
     if (event instanceof ProcessStateEvent) {
-      if (this.#phase === 'running') this.#gate.release();
+      if (this.#phase === 'running') {
+        const p = group?.getProcess(event.processName);
+        if (p) this.#gate.propagate(p, event, (message) => this.#log('info', message));
+        this.#gate.release();
+      }
       this.#waiters.notify(group?.getProcess(event.processName));
     }
   }

@@ -233,6 +233,82 @@ describe('dependsOn', () => {
     ).toThrow(/dependency cycle: a -> b -> a/);
   });
 
+  describe('onExit', () => {
+    const withExit = (onExit: 'stop' | 'restart'): SupervisorConfig => ({
+      programs: {
+        web: { command: 'sleep 100', startsecs: 0, dependsOn: { db: { onExit } }, ...quiet },
+        db: { command: 'sleep 100', startsecs: 0, autorestart: true, priority: 1, ...quiet },
+      },
+    });
+
+    it("'restart': a dependency that exits stops its dependents, which start again once it is RUNNING", async () => {
+      const { sup, clock, spawner, states } = setup(withExit('restart'));
+      spawner.diesOnSignal = true;
+      await sup.start();
+      clock.advance(0);
+      await flush();
+      expect(sup.getProcess('web')!.state).toBe('RUNNING');
+      states.length = 0;
+      spawner.last('db').exit(1);
+      await flush();
+      clock.advance(0);
+      await flush();
+      expect(states).toEqual([
+        'db:EXITED',
+        'web:STOPPING',
+        'web:STOPPED',
+        'db:STARTING',
+        'db:RUNNING',
+        'web:STARTING',
+        'web:RUNNING',
+      ]);
+    });
+
+    it("'stop': the dependents stay stopped when the dependency is back", async () => {
+      const { sup, clock, spawner, states } = setup(withExit('stop'));
+      spawner.diesOnSignal = true;
+      await sup.start();
+      clock.advance(0);
+      await flush();
+      states.length = 0;
+      spawner.last('db').exit(1);
+      await flush();
+      clock.advance(0);
+      await flush();
+      expect(states).toEqual(['db:EXITED', 'web:STOPPING', 'web:STOPPED', 'db:STARTING', 'db:RUNNING']);
+    });
+
+    it('a stop asked for is not an exit: the dependents keep running', async () => {
+      const { sup, clock, spawner, states } = setup(withExit('restart'));
+      spawner.diesOnSignal = true;
+      await sup.start();
+      clock.advance(0);
+      await flush();
+      states.length = 0;
+      await sup.stopProcess('db');
+      expect(states).toEqual(['db:STOPPING', 'db:STOPPED']);
+      expect(sup.getProcess('web')!.state).toBe('RUNNING');
+    });
+
+    it('without onExit nothing changes: supervisord never stops a program for another', async () => {
+      const { sup, clock, spawner, states } = setup({
+        programs: {
+          web: { command: 'sleep 100', startsecs: 0, dependsOn: { db: 'ready' }, ...quiet },
+          db: { command: 'sleep 100', startsecs: 0, autorestart: true, priority: 1, ...quiet },
+        },
+      });
+      await sup.start();
+      clock.advance(0);
+      await flush();
+      states.length = 0;
+      spawner.last('db').exit(1);
+      await flush();
+      clock.advance(0);
+      await flush();
+      expect(states).toEqual(['db:EXITED', 'db:STARTING', 'db:RUNNING']);
+    });
+  });
+
   it('waitForReady fails when a dependency can never be met', async () => {
     const { sup, clock, spawner } = setup({
       programs: {

@@ -46,8 +46,13 @@ describe('config inference', () => {
     expectTypeOf<ProgramConfig['environment']>().toEqualTypeOf<
       Record<string, string | number | boolean> | undefined
     >();
+    type Condition = 'started' | 'ready' | 'exited-ok';
     expectTypeOf<ProgramConfig['dependsOn']>().toEqualTypeOf<
-      Record<string, 'started' | 'ready' | 'exited-ok'> | undefined
+      | Record<
+          string,
+          Condition | { condition?: Condition | undefined; onExit?: 'stop' | 'restart' | undefined }
+        >
+      | undefined
     >();
   });
 

@@ -7,7 +7,7 @@
 import { logfileName, processOrGroupName, SYSLOG } from '../datatypes.js';
 import type { Expansions } from '../expand.js';
 import type { ParsedProgramConfig, ParsedSupervisorConfig } from '../schema/index.js';
-import type { ChannelLogConfig, ProcessConfig, ReadinessConfig } from '../types.js';
+import type { ChannelLogConfig, DependencyCondition, ProcessConfig, ReadinessConfig } from '../types.js';
 import type { Issues, Path } from './issues.js';
 import type { Prepared } from './prepare.js';
 import { nameRecord } from '../name-record.js';
@@ -40,6 +40,22 @@ function channel(
     syslog,
     timestamps: stampFormat(c === 'stdout' ? p.stdoutLogTimestamps : p.stderrLogTimestamps),
   };
+}
+
+/** `dependsOn` as given, split into the conditions and the `onExit` actions. */
+function dependencies(
+  given: ParsedProgramConfig['dependsOn'],
+): Pick<ProcessConfig, 'dependsOn' | 'dependencyExit'> {
+  const dependsOn = nameRecord<DependencyCondition>();
+  const exits = nameRecord<'stop' | 'restart'>();
+  for (const [program, d] of Object.entries(given)) {
+    if (typeof d === 'string') dependsOn[program] = d;
+    else {
+      dependsOn[program] = d.condition;
+      if (d.onExit) exits[program] = d.onExit;
+    }
+  }
+  return Object.keys(exits).length > 0 ? { dependsOn, dependencyExit: exits } : { dependsOn };
 }
 
 function stampFormat(option: boolean | LineStampFormat): LineStampFormat | null {
@@ -125,7 +141,7 @@ export function processesOf(
       environment: { ...config.environment, ...env },
       serverurl: p.serverurl,
       readiness: readinessOf(p, names, where, issues),
-      dependsOn: p.dependsOn,
+      ...dependencies(p.dependsOn),
     });
   }
   return out.sort(compareConfigs);

@@ -73,13 +73,38 @@ export const readiness = z
       'answering 2xx) or { check } (a function); decides when STARTING becomes RUNNING. @default null',
   );
 
-/** `dependsOn` (procvisor, not in supervisord): `{ program: condition }`. */
+/** What a dependent does when its dependency leaves RUNNING unexpectedly (`dependsOn` `onExit`). */
+export const DEPENDENCY_EXIT_ACTIONS = ['stop', 'restart'] as const;
+
+const condition = z.enum(DEPENDENCY_CONDITIONS);
+const dependency = z.union(
+  [
+    condition,
+    z.strictObject({
+      condition: condition.default('ready'),
+      onExit: z.enum(DEPENDENCY_EXIT_ACTIONS).optional(),
+    }),
+  ],
+  {
+    error:
+      "expected 'started' | 'ready' | 'exited-ok', or { condition?: 'started' | 'ready' | 'exited-ok', " +
+      "onExit?: 'stop' | 'restart' }",
+  },
+);
+
+/**
+ * `dependsOn` (procvisor, not in supervisord): `{ program: condition }`, or `{ program: { condition, onExit } }`
+ * where `onExit` stops the dependents when the dependency leaves RUNNING unexpectedly (`'stop'`), and starts
+ * them again once it meets the condition again (`'restart'`).
+ */
 export const dependsOn = z
-  .record(z.string(), z.enum(DEPENDENCY_CONDITIONS), {
-    error: "expected { program: 'started' | 'ready' | 'exited-ok' }",
+  .record(z.string(), dependency, {
+    error: "expected { program: 'started' | 'ready' | 'exited-ok' | { condition, onExit } }",
   })
   .default({})
   .describe(
-    "procvisor dependencies: { program: 'started' | 'ready' | 'exited-ok' }; autostart waits for them and " +
-      'shutdown stops dependents first. @default {}',
+    "procvisor dependencies: { program: 'started' | 'ready' | 'exited-ok' } or { program: { condition: " +
+      "'ready', onExit: 'stop' | 'restart' } }; autostart waits for them, shutdown stops dependents first, and " +
+      'with onExit a dependency that exits from RUNNING stops its dependents (restarting them when it is back ' +
+      'with restart). @default {}',
   );
