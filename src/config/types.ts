@@ -9,6 +9,7 @@ import type { EventTypeName } from '../events/types.js';
 import type { LogLevel } from './datatypes.js';
 import type { FcgiSocketConfig } from './fcgi-socket.js';
 import type { LineStampFormat } from '../logging/line-stamps.js';
+import type { BackoffPolicy } from '../core/machine.js';
 import type { ResultHandler } from '../listeners/types.js';
 
 /** `autorestart`: `true` (always), `false` (never) or `'unexpected'` (when the exit code is not in exitcodes). */
@@ -133,6 +134,10 @@ export interface ProcessConfig {
    * it and starts it again once the dependency meets its condition again (`'restart'`). Absent when none.
    */
   readonly dependencyExit?: Readonly<Record<string, 'stop' | 'restart'>>;
+  /** procvisor `backoff`: the retry delays; null for supervisord's 1 s, 2 s, 3 s... */
+  readonly backoff: BackoffPolicy | null;
+  /** procvisor `retryAfterFatal`: seconds after FATAL to start again (counting tries afresh); null: never. */
+  readonly retryAfterFatal: number | null;
 }
 
 /** What makes a group an event listener pool (supervisord's `EventListenerPoolConfig`). */

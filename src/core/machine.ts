@@ -49,7 +49,7 @@ export const INITIAL_SNAPSHOT: Snapshot = Object.freeze({
 });
 
 /** The timers a process uses; at most one of each is pending. */
-export type TimerName = 'startsecs' | 'backoff' | 'stopwait' | 'readiness';
+export type TimerName = 'startsecs' | 'backoff' | 'stopwait' | 'readiness' | 'fatal';
 
 /** Time as carried by every input: monotonic ms for durations, wall-clock ms for reports. */
 export interface Stamp {
@@ -109,7 +109,8 @@ export type Effect =
   | { readonly type: 'emit'; readonly change: StateChange; readonly snapshot: Snapshot }
   | { readonly type: 'spawn' }
   | { readonly type: 'signal'; readonly signal: number; readonly group: boolean }
-  | { readonly type: 'schedule'; readonly timer: TimerName; readonly ms: number }
+  /** Arm a timer; `jitter` (0..1): the shell spreads `ms` randomly by up to that fraction either way. */
+  | { readonly type: 'schedule'; readonly timer: TimerName; readonly ms: number; readonly jitter?: number }
   | { readonly type: 'cancel'; readonly timer: TimerName }
   | { readonly type: 'log'; readonly line: LogLine }
   /** Start checking readiness for the current child. */
@@ -136,6 +137,27 @@ export interface TransitionContext {
   readonly signalName: (signal: number) => string;
   /** procvisor readiness: null for supervisord's startsecs rule. */
   readonly readiness: { readonly timeout: number; readonly startsecs: boolean } | null;
+  /** procvisor `backoff`: absent or null for supervisord's 1 s, 2 s, 3 s... */
+  readonly backoff?: BackoffPolicy | null;
+  /** procvisor `retryAfterFatal`: seconds after FATAL to start again; absent or null: never. */
+  readonly retryAfterFatal?: number | null;
+}
+
+/** How long a process waits before retrying a failed start (procvisor's `backoff` option). */
+export interface BackoffPolicy {
+  /** `'linear'`: initial × n; `'exponential'`: initial × 2^(n-1), for the n-th retry. */
+  readonly strategy: 'linear' | 'exponential';
+  /** Seconds. */
+  readonly initial: number;
+  /** Seconds; null for no cap. */
+  readonly max: number | null;
+  /** 0..1: each delay is spread randomly by up to this fraction either way. */
+  readonly jitter: number;
+  /**
+   * Seconds in RUNNING after which the count of failures starts afresh; 0 = at RUNNING (supervisord). While
+   * it is not over, an exit from RUNNING counts as a failure: its autorestart waits the next delay.
+   */
+  readonly resetAfter: number;
 }
 
 /** The result of a transition. */

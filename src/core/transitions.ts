@@ -5,6 +5,7 @@
  * @module
  */
 import type {
+  BackoffPolicy,
   Effect,
   Input,
   InputType,
@@ -27,6 +28,28 @@ const SIGKILL = 9;
 const TOO_QUICK = 'Exited too quickly (process log may have details)';
 
 const unchanged = (s: Snapshot): Result => ({ snapshot: s, effects: [] });
+
+/**
+ * The delay before the n-th retry, in ms: supervisord's n seconds without a policy; with one, linear or
+ * exponential from `initial`, capped at `max`.
+ */
+export function retryDelayMs(n: number, policy: BackoffPolicy | null | undefined): number {
+  if (!policy) return n * 1000;
+  const seconds = policy.strategy === 'exponential' ? policy.initial * 2 ** (n - 1) : policy.initial * n;
+  return Math.min(seconds, policy.max ?? Infinity) * 1000;
+}
+
+/** The failure count kept on entering RUNNING: 0 (supervisord), or kept while `resetAfter` runs. */
+const runningCount = (s: Snapshot, ctx: TransitionContext): number =>
+  ctx.backoff && ctx.backoff.resetAfter > 0 ? s.backoff : 0;
+
+/** The backoff timer for the n-th retry. */
+const retryTimer = (n: number, ctx: TransitionContext): Effect => ({
+  type: 'schedule',
+  timer: 'backoff',
+  ms: retryDelayMs(n, ctx.backoff),
+  ...(ctx.backoff?.jitter ? { jitter: ctx.backoff.jitter } : {}),
+});
 
 /** Builds a change to `to`, applying supervisord's `change_state` bookkeeping for BACKOFF. */
 function change(
@@ -71,7 +94,12 @@ const start: Handler<'start'> = (s, i) => {
   });
   return {
     snapshot: c.snapshot,
-    effects: [{ type: 'cancel', timer: 'backoff' }, c.effect, { type: 'spawn' }],
+    effects: [
+      { type: 'cancel', timer: 'backoff' },
+      ...(s.state === 'FATAL' ? [{ type: 'cancel', timer: 'fatal' } as const] : []),
+      c.effect,
+      { type: 'spawn' },
+    ],
   };
 };
 
@@ -84,10 +112,13 @@ function backoff(s: Snapshot, patch: Partial<Snapshot>, ctx: TransitionContext, 
     const f = change(b.snapshot, 'FATAL', { backoff: 0 });
     effects.push(log('info', `gave up: ${ctx.name} entered FATAL state, too many start retries too quickly`));
     effects.push(f.effect);
+    if (ctx.retryAfterFatal != null) {
+      effects.push({ type: 'schedule', timer: 'fatal', ms: Math.max(0, ctx.retryAfterFatal * 1000) });
+    }
     return { snapshot: f.snapshot, effects };
   }
   // delay = now + backoff seconds; the retry happens when now > delay.
-  effects.push({ type: 'schedule', timer: 'backoff', ms: b.snapshot.backoff * 1000 });
+  effects.push(retryTimer(b.snapshot.backoff, ctx));
   return { snapshot: b.snapshot, effects };
 }
 
@@ -122,11 +153,12 @@ const promote: Handler<'timer'> = (s, i, ctx) => {
     ctx.readiness
       ? `success: ${ctx.name} entered RUNNING state, process is ready`
       : `success: ${ctx.name} entered RUNNING state, process has stayed up for > than ${ctx.startsecs} seconds (startsecs)`,
+    ctx,
   );
 };
 
-function running(s: Snapshot, message: string): Result {
-  const r = change(s, 'RUNNING', { backoff: 0 });
+function running(s: Snapshot, message: string, ctx: TransitionContext): Result {
+  const r = change(s, 'RUNNING', { backoff: runningCount(s, ctx) });
   return { snapshot: r.snapshot, effects: [...leaveStarting, log('info', message), r.effect] };
 }
 
@@ -134,7 +166,7 @@ function running(s: Snapshot, message: string): Result {
 const ready: Handler<'ready'> = (s, _i, ctx) => {
   if (!ctx.readiness || s.pid === 0 || s.failing !== null || s.ready) return unchanged(s);
   if (ctx.readiness.startsecs && !s.startsecsPassed) return unchanged({ ...s, ready: true });
-  return running({ ...s, ready: true }, `success: ${ctx.name} entered RUNNING state, process is ready`);
+  return running({ ...s, ready: true }, `success: ${ctx.name} entered RUNNING state, process is ready`, ctx);
 };
 
 /** Readiness timed out: a failed start. The child is killed and its exit is reported as BACKOFF. */
@@ -183,17 +215,20 @@ const exited: Handler<'exit'> = (s, i, ctx) => {
   let cur = s;
   if (cur.state === 'STARTING') {
     // The exit was reaped after startsecs but before the promotion: RUNNING first, then EXITED.
-    const r = change(cur, 'RUNNING', { backoff: 0 });
+    const r = change(cur, 'RUNNING', { backoff: runningCount(cur, ctx) });
     effects.push(r.effect);
     cur = r.snapshot;
   }
+  // With backoff.resetAfter, an exit before it has passed is one more failure: its restart waits.
+  const resetAfter = ctx.backoff?.resetAfter ?? 0;
+  const failed = resetAfter > 0 && i.now - s.laststart < resetAfter * 1000;
   const e = change(
     cur,
     'EXITED',
     {
       ...base,
       pid: 0,
-      backoff: 0,
+      backoff: failed ? cur.backoff + 1 : 0,
       exitstatus: i.exitstatus,
       spawnerr: expected ? cur.spawnerr : `Bad exit code ${i.exitstatus}`,
     },
@@ -203,7 +238,9 @@ const exited: Handler<'exit'> = (s, i, ctx) => {
     log(expected ? 'info' : 'warn', `exited: ${ctx.name} (${msg}; ${expected ? '' : 'not '}expected)`),
   );
   effects.push(e.effect);
-  if (ctx.supervisorRunning && restarts(ctx, expected)) effects.push({ type: 'enqueue', input: 'start' });
+  if (ctx.supervisorRunning && restarts(ctx, expected)) {
+    effects.push(failed ? retryTimer(e.snapshot.backoff, ctx) : { type: 'enqueue', input: 'start' });
+  }
   return { snapshot: e.snapshot, effects };
 };
 
@@ -276,6 +313,14 @@ const stopWithoutChild: Handler<'stop'> = (s, _i, ctx) => ({
   error: notRunning(ctx, ctx.stopsignal),
 });
 
+/** A timer that starts the process again (a delayed autorestart, `retryAfterFatal`) while the mood allows. */
+const retryOn =
+  (timer: 'backoff' | 'fatal'): Handler<'timer'> =>
+  (s, i, ctx) =>
+    i.timer === timer && ctx.supervisorRunning
+      ? { snapshot: s, effects: [{ type: 'enqueue', input: 'start' }] }
+      : unchanged(s);
+
 /**
  * supervisord's transition table: one row per state, one handler per input the state reacts to. Inputs a
  * row does not list are ignored in that state (supervisord's methods assert or do nothing there).
@@ -310,8 +355,8 @@ export const TRANSITIONS: { readonly [S in ProcessStateName]: Row } = {
     },
   },
   STOPPING: { exit: stoppedByUs, timer: escalate, stop: stopLive, signalFailed: unknown },
-  EXITED: { start, stop: stopWithoutChild },
-  FATAL: { start, stop: stopWithoutChild },
+  EXITED: { start, stop: stopWithoutChild, timer: retryOn('backoff') },
+  FATAL: { start, stop: stopWithoutChild, timer: retryOn('fatal') },
   // A child can still be reaped after a failed signal: finish() handles it from any state.
   UNKNOWN: {
     stop: stopWithoutChild,

@@ -92,12 +92,12 @@ function valueText(key: string, value: unknown, where: string): string {
 }
 
 /** procvisor's own options that supervisord.conf has no key for. */
-const NOT_IN_INI = new Set(['stdoutLogTimestamps', 'stderrLogTimestamps']);
+const NOT_IN_INI = new Set(['stdoutLogTimestamps', 'stderrLogTimestamps', 'backoff', 'retryAfterFatal']);
 
 function section(name: string, options: Rec, keyOf: (k: string) => string): string {
   const lines = [`[${name}]`];
   for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || (NOT_IN_INI.has(key) && value === false)) continue;
+    if (value === undefined || (NOT_IN_INI.has(key) && (value === false || value === null))) continue;
     if (NOT_IN_INI.has(key)) throw new TypeError(`[${name}] ${key}: procvisor's own option has no INI form`);
     lines.push(`${keyOf(key)}=${valueText(key, value, `[${name}] ${keyOf(key)}`)}`);
   }

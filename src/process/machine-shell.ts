@@ -187,6 +187,8 @@ export class MachineShell {
       supervisorRunning: this.#ctx.phase() === 'running',
       signalName,
       readiness: c.readiness ? { timeout: c.readiness.timeout, startsecs: c.readiness.startsecs } : null,
+      backoff: c.backoff,
+      retryAfterFatal: c.retryAfterFatal,
     });
     const wasStopped = STOPPED_STATES.has(this.snap.state);
     this.snap = result.snapshot;
@@ -240,7 +242,8 @@ export class MachineShell {
         }
         break;
       case 'schedule':
-        this.#schedule(effect.timer, effect.ms);
+        // Jitter is the shell's: the core stays pure (no randomness inside a transition).
+        this.#schedule(effect.timer, effect.ms * (1 + (effect.jitter ?? 0) * (2 * Math.random() - 1)));
         break;
       case 'cancel':
         this.cancel(effect.timer);

@@ -79,6 +79,8 @@ describe('defaults', () => {
       // procvisor's own options default to off: supervisord's behaviour.
       readiness: null,
       dependsOn: {},
+      backoff: null,
+      retryAfterFatal: null,
     });
   });
 

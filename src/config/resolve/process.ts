@@ -142,6 +142,8 @@ export function processesOf(
       serverurl: p.serverurl,
       readiness: readinessOf(p, names, where, issues),
       ...dependencies(p.dependsOn),
+      backoff: p.backoff,
+      retryAfterFatal: p.retryAfterFatal,
     });
   }
   return out.sort(compareConfigs);

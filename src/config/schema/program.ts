@@ -10,6 +10,7 @@ import { channelOptions } from './channel.js';
 import { bool, boundedInt, converted, environment, int, secs, signal } from './options.js';
 import { dependsOn, readiness } from './readiness.js';
 import { fcgiOptions } from './socket.js';
+import { retryOptions } from './retry.js';
 
 const command = z
   .union(
@@ -174,6 +175,7 @@ export const programSchema = z
     /** procvisor dependencies: `{ program: 'started' | 'ready' | 'exited-ok' }`. @default {} */
     dependsOn,
     ...fcgiOptions,
+    ...retryOptions,
   })
   .superRefine(checkProgram, { when: crossCheckable })
   .transform(({ killasgroup, ...rest }) => ({ ...rest, killasgroup: killasgroup ?? rest.stopasgroup }));
