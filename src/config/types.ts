@@ -26,6 +26,10 @@ export interface ChannelLogConfig {
   readonly logfileMaxbytes: number;
   /** Number of rotated backups to keep; 0 = keep none. */
   readonly logfileBackups: number;
+  /** procvisor: also rotate on this interval (`'1d'`, `'6h'`, `'30m'`, `'10s'`), or null. */
+  readonly logfileInterval: string | null;
+  /** procvisor: gzip the rotated files. */
+  readonly logfileCompress: boolean;
   /** Bytes; 0 = capture mode off. */
   readonly captureMaxbytes: number;
   /** Emit PROCESS_LOG_* events. */

@@ -92,7 +92,16 @@ function valueText(key: string, value: unknown, where: string): string {
 }
 
 /** procvisor's own options that supervisord.conf has no key for. */
-const NOT_IN_INI = new Set(['stdoutLogTimestamps', 'stderrLogTimestamps', 'backoff', 'retryAfterFatal']);
+const NOT_IN_INI = new Set([
+  'stdoutLogTimestamps',
+  'stderrLogTimestamps',
+  'stdoutLogfileInterval',
+  'stderrLogfileInterval',
+  'stdoutLogfileCompress',
+  'stderrLogfileCompress',
+  'backoff',
+  'retryAfterFatal',
+]);
 
 function section(name: string, options: Rec, keyOf: (k: string) => string): string {
   const lines = [`[${name}]`];

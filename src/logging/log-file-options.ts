@@ -25,6 +25,10 @@ export interface LogFileOptions {
   readonly maxbytes: number;
   /** `*_logfile_backups`: 0 = truncate instead of keeping a backup. */
   readonly backups: number;
+  /** procvisor: also rotate on this rotating-file-stream interval (`'1d'`, `'6h'`, `'30m'`, `'10s'`). */
+  readonly interval?: string | null;
+  /** procvisor: gzip each rotated file (`path.1.gz` ...). */
+  readonly compress?: boolean;
   /**
    * Times the {@link RETRY_MS} pause after a write error (monotonic `now()`).
    * @default systemClock

@@ -233,15 +233,19 @@ export class LogFile {
       closeSync(fd);
       throw err;
     }
-    const { maxbytes } = this.#options;
-    const rotates = maxbytes > 0 && regular;
-    if (!rotates || (size < maxbytes && !rotateNow)) {
+    const { maxbytes, interval, compress } = this.#options;
+    // rotating-file-stream keeps time and compresses: with either, it owns the file from the start.
+    const own = Boolean(interval || compress) && regular;
+    const rotates = (maxbytes > 0 || own) && regular;
+    if (!rotates || (!own && size < maxbytes && !rotateNow)) {
       // A plain append stream: for good without maxbytes, and for special files (with maxbytes supervisord
       // fails every write to one, "Illegal seek"; procvisor never rotates it); else until a rotation is due.
       const stream = this.#watch(createWriteStream(this.path, { fd, flags: 'a' }));
       return rotates ? { kind: 'ready', stream, left: maxbytes - size } : { kind: 'ready', stream };
     }
     closeSync(fd);
+    if (own && !rotateNow && (maxbytes === 0 || size < maxbytes))
+      return { kind: 'ready', stream: this.#rotatingStream() };
     if (!rotateNow) return { kind: 'full' };
     // It rotates as it opens the file (asynchronously): flushed() waits for that from now on.
     this.#rotating = true;
@@ -250,14 +254,20 @@ export class LogFile {
 
   /** A rotating-file-stream with supervisord's naming, or truncation when backups is 0. */
   #rotatingStream(): Sink {
-    const { maxbytes, backups } = this.#options;
+    const { maxbytes, backups, interval, compress } = this.#options;
     const base = this.path;
     const discard = `${base}.procvisor-truncated`;
+    const ext = compress ? '.gz' : '';
     const name =
       backups > 0
-        ? (index?: number | Date | null) => (index ? `${base}.${String(index)}` : base)
+        ? (index?: number | Date | null) => (index ? `${base}.${String(index)}${ext}` : base)
         : (index?: number | Date | null) => (index ? discard : base);
-    const stream = createStream(name, { rotate: Math.max(1, backups), size: `${maxbytes}B` });
+    const stream = createStream(name, {
+      rotate: Math.max(1, backups),
+      ...(maxbytes > 0 ? { size: `${maxbytes}B` } : {}),
+      ...(interval ? { interval } : {}),
+      ...(compress && backups > 0 ? { compress: 'gzip' } : {}),
+    });
     stream.on('rotation', () => {
       this.#rotating = true;
     });

@@ -89,7 +89,8 @@ export function removeLogAndBackups(path: string): void {
   for (const n of names) {
     if (!n.startsWith(`${base}.`)) continue;
     const suffix = n.slice(base.length + 1);
-    if (/^\d+$/.test(suffix) || suffix === 'procvisor-truncated') rmSync(join(dir, n), { force: true });
+    if (/^\d+(?:\.gz)?$/.test(suffix) || suffix === 'procvisor-truncated')
+      rmSync(join(dir, n), { force: true });
   }
 }
 
@@ -154,6 +155,8 @@ class ChannelOutput {
         {
           maxbytes: this.config.logfileMaxbytes,
           backups: this.config.logfileBackups,
+          interval: this.config.logfileInterval,
+          compress: this.config.logfileCompress,
           ...(this.#host.clock ? { clock: this.#host.clock } : {}),
         },
         {

@@ -104,8 +104,10 @@ describe.skipIf(!haveSupervisor)('agrees with supervisord 4.2.5 options.py', () 
         captureMaxbytes: d[`${c}_capture_maxbytes`],
         eventsEnabled: d[`${c}_events_enabled`],
         syslog: d[`${c}_syslog`],
-        // procvisor's own option, off by default.
+        // procvisor's own options, off by default.
         timestamps: null,
+        logfileInterval: null,
+        logfileCompress: false,
       });
     }
   });

@@ -64,6 +64,8 @@ describe('defaults', () => {
         eventsEnabled: false,
         syslog: false,
         timestamps: null,
+        logfileInterval: null,
+        logfileCompress: false,
       },
       stderr: {
         logfile: 'AUTO',
@@ -73,6 +75,8 @@ describe('defaults', () => {
         eventsEnabled: false,
         syslog: false,
         timestamps: null,
+        logfileInterval: null,
+        logfileCompress: false,
       },
       environment: {},
       serverurl: null,

@@ -35,6 +35,8 @@ function channel(
     logfile,
     logfileMaxbytes: c === 'stdout' ? p.stdoutLogfileMaxbytes : p.stderrLogfileMaxbytes,
     logfileBackups: c === 'stdout' ? p.stdoutLogfileBackups : p.stderrLogfileBackups,
+    logfileInterval: c === 'stdout' ? p.stdoutLogfileInterval : p.stderrLogfileInterval,
+    logfileCompress: c === 'stdout' ? p.stdoutLogfileCompress : p.stderrLogfileCompress,
     captureMaxbytes: c === 'stdout' ? p.stdoutCaptureMaxbytes : p.stderrCaptureMaxbytes,
     eventsEnabled: c === 'stdout' ? p.stdoutEventsEnabled : p.stderrEventsEnabled,
     syslog,

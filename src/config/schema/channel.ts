@@ -8,6 +8,12 @@ import { z } from 'zod';
 import type { LineStampFormat } from '../../logging/line-stamps.js';
 import { bool, boundedInt, bytes, logfile } from './options.js';
 
+/** A rotating-file-stream interval: a count and a unit (s, m, h, d, M), or null. */
+const interval = () =>
+  z.union([z.string().regex(/^[1-9]\d*[smhdM]$/), z.null()], {
+    error: "expected an interval like '1d', '6h', '30m' or '10s' (units s, m, h, d, M), or null",
+  });
+
 /** `true`, `false` or a function formatting the time a line started (procvisor, not supervisord). */
 const timestamps = () =>
   z.union([z.boolean(), z.custom<LineStampFormat>((v) => typeof v === 'function')], {
@@ -50,6 +56,15 @@ export function channelOptions<C extends 'stdout' | 'stderr'>(c: C) {
       .describe(
         `\`${C}_syslog\`: also send ${C} lines to syslog, tagged with the process name. @default false`,
       ),
+    [`${C}LogfileInterval`]: interval()
+      .default(null)
+      .describe(
+        `procvisor: also rotate the ${C} log file on this interval ('1d', '6h', '30m', '10s'), next to ` +
+          'maxbytes. @default null',
+      ),
+    [`${C}LogfileCompress`]: bool()
+      .default(false)
+      .describe(`procvisor: gzip the rotated ${C} log files (file.1.gz, ...). @default false`),
     [`${C}LogTimestamps`]: timestamps()
       .default(false)
       .describe(
@@ -65,6 +80,7 @@ type BytesOption = z.ZodDefault<ReturnType<typeof bytes>>;
 type CountOption = z.ZodDefault<ReturnType<typeof boundedInt>>;
 type FlagOption = z.ZodDefault<ReturnType<typeof bool>>;
 type StampOption = z.ZodDefault<ReturnType<typeof timestamps>>;
+type IntervalOption = z.ZodDefault<ReturnType<typeof interval>>;
 interface StdoutOptions {
   /**
    * `stdout_logfile`: where the process's stdout goes: a path (`~` expanded), `'AUTO'` (a file in
@@ -89,6 +105,14 @@ interface StdoutOptions {
    * @default false
    */
   stdoutLogTimestamps: StampOption;
+  /**
+   * procvisor (not supervisord): also rotate the stdout log file on this interval, next to
+   * `stdoutLogfileMaxbytes` (rotating-file-stream's `interval`: `'1d'`, `'6h'`, `'30m'`, `'10s'`).
+   * @default null
+   */
+  stdoutLogfileInterval: IntervalOption;
+  /** procvisor (not supervisord): gzip each rotated stdout log file (`file.1.gz`, `file.2.gz`, ...). @default false */
+  stdoutLogfileCompress: FlagOption;
 }
 interface StderrOptions {
   /**
@@ -109,4 +133,8 @@ interface StderrOptions {
   stderrSyslog: FlagOption;
   /** procvisor (not supervisord): as `stdoutLogTimestamps`, for the stderr log file. @default false */
   stderrLogTimestamps: StampOption;
+  /** procvisor (not supervisord): as `stdoutLogfileInterval`, for the stderr log file. @default null */
+  stderrLogfileInterval: IntervalOption;
+  /** procvisor (not supervisord): as `stdoutLogfileCompress`, for the stderr log file. @default false */
+  stderrLogfileCompress: FlagOption;
 }

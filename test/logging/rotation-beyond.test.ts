@@ -1,0 +1,81 @@
+/**
+ * Rotation beyond supervisord (opt-in): by time (`*LogfileInterval`) and with gzip (`*LogfileCompress`),
+ * through rotating-file-stream. Lossless as size rotation is: every byte in exactly one file, in order.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { expect } from 'vitest';
+import { it } from '../helpers/core.js';
+
+/** The backups oldest first, then the current file: what the child wrote, in order. */
+function collect(base: string, gz: boolean): { text: Buffer; rotated: number } {
+  const dir = join(base, '..');
+  const name = base.slice(dir.length + 1);
+  const suffix = new RegExp(`^${name}\\.(\\d+)${gz ? '\\.gz' : ''}$`);
+  const numbers = readdirSync(dir)
+    .map((f) => suffix.exec(f)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((a, b) => b - a);
+  const parts = numbers.map((n) => {
+    const raw = readFileSync(`${base}.${n}${gz ? '.gz' : ''}`);
+    return gz ? gunzipSync(raw) : raw;
+  });
+  if (existsSync(base)) parts.push(readFileSync(base));
+  return { text: Buffer.concat(parts), rotated: numbers.length };
+}
+
+it('gzip: 100 rotations at full speed, and the .gz backups decompress to exactly what was written', async ({
+  supervise,
+  tmp,
+}) => {
+  const input = join(tmp, 'input.bin');
+  const data = randomBytes(8 << 20);
+  writeFileSync(input, data);
+  const out = join(tmp, 'out.log');
+  const h = supervise({
+    programs: {
+      c: {
+        command: ['cat', input],
+        startsecs: 0,
+        autorestart: false,
+        stdoutLogfile: out,
+        stdoutLogfileMaxbytes: '64KB',
+        stdoutLogfileBackups: 1000,
+        stdoutLogfileCompress: true,
+      },
+    },
+  });
+  await h.sup.start();
+  await h.reach('c', 'EXITED');
+  await h.sup.getProcess('c')!._settled();
+  const { text, rotated } = collect(out, true);
+  expect(rotated).toBeGreaterThanOrEqual(100);
+  expect(text.equals(data)).toBe(true);
+});
+
+it("a '1s' interval rotates, losing nothing", async ({ supervise, tmp }) => {
+  const out = join(tmp, 'tick.log');
+  // 30 lines, one every 100 ms: at least two second boundaries pass while it writes.
+  const script = 'i=0; while [ $i -lt 30 ]; do echo "line $i"; i=$((i+1)); sleep 0.1; done';
+  const h = supervise({
+    programs: {
+      t: {
+        command: ['/bin/sh', '-c', script],
+        startsecs: 0,
+        autorestart: false,
+        stdoutLogfile: out,
+        stdoutLogfileMaxbytes: 0,
+        stdoutLogfileInterval: '1s',
+      },
+    },
+  });
+  await h.sup.start();
+  await h.reach('t', 'EXITED');
+  await h.sup.getProcess('t')!._settled();
+  const { text, rotated } = collect(out, false);
+  expect(rotated).toBeGreaterThanOrEqual(1);
+  expect(text.toString()).toBe(Array.from({ length: 30 }, (_, i) => `line ${i}\n`).join(''));
+});
