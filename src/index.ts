@@ -63,5 +63,8 @@ export type {
   LogfileSetting,
   ReadinessConfig,
   DependencyCondition,
+  HealthcheckConfig,
 } from './config/types.js';
-export type { Snapshot } from './core/machine.js';
+export type { FcgiSocketConfig, FcgiAddress } from './config/fcgi-socket.js';
+export type { LineStampFormat } from './logging/line-stamps.js';
+export type { Snapshot, BackoffPolicy } from './core/machine.js';

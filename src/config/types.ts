@@ -82,6 +82,45 @@ export type ReadinessConfig = (
   readonly startsecs: boolean;
 };
 
+/** procvisor `healthcheck`, resolved: what is checked while RUNNING, and how often. */
+export type HealthcheckConfig = (
+  | {
+      /** A GET of `url` must answer 2xx. */
+      readonly kind: 'http';
+      /** The URL, expanded per process. */
+      readonly url: string;
+    }
+  | {
+      /** A TCP connection must succeed. */
+      readonly kind: 'tcp';
+      /** The host to connect to. */
+      readonly host: string;
+      /** The port to connect to. */
+      readonly port: number;
+    }
+  | {
+      /** The function must return (or resolve to) something truthy. */
+      readonly kind: 'check';
+      /** The function; a throw is a failure. */
+      readonly check: (process: { name: string; pid: number }) => unknown;
+    }
+  | {
+      /** The command must exit 0. */
+      readonly kind: 'exec';
+      /** A line run by `/bin/sh -c`, or an argv array. */
+      readonly command: string | readonly string[];
+    }
+) & {
+  /** Seconds between checks. */
+  readonly period: number;
+  /** Seconds one check may take. */
+  readonly timeout: number;
+  /** Failed checks in a row that make the process unhealthy. */
+  readonly failures: number;
+  /** Seconds after RUNNING before the first check. */
+  readonly gracePeriod: number;
+};
+
 /** A `dependsOn` condition: the dependency was spawned, is RUNNING, or exited with an expected code. */
 export type DependencyCondition = 'started' | 'ready' | 'exited-ok';
 
@@ -142,6 +181,8 @@ export interface ProcessConfig {
   readonly backoff: BackoffPolicy | null;
   /** procvisor `retryAfterFatal`: seconds after FATAL to start again (counting tries afresh); null: never. */
   readonly retryAfterFatal: number | null;
+  /** procvisor `healthcheck`, or null. */
+  readonly healthcheck: HealthcheckConfig | null;
 }
 
 /** What makes a group an event listener pool (supervisord's `EventListenerPoolConfig`). */

@@ -33,6 +33,8 @@ export interface ProcessInfo {
    * that could not be opened or written, for instance). Absent when there are none.
    */
   readonly faults?: readonly string[];
+  /** procvisor, not in supervisord's struct: the `healthcheck` verdict while RUNNING (absent without one). */
+  readonly health?: 'healthy' | 'unhealthy' | 'unknown';
 }
 
 /** Python's `str(timedelta(seconds=n))` for whole seconds: `0:00:05`, `1 day, 2:03:04`. */

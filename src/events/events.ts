@@ -292,6 +292,56 @@ export class TickEvent {
   }
 }
 
+/** A health check's verdict (procvisor's `healthcheck`). */
+export type HealthStatus = 'healthy' | 'unhealthy';
+
+/**
+ * PROCESS_HEALTH (procvisor, not supervisord): a process's `healthcheck` changed its verdict: `healthy` after
+ * a check passed (the first one, or after failures), `unhealthy` when `failures` checks in a row failed (the
+ * process is then restarted). Listener pools get it only when they name it in `events`.
+ * @example
+ * ```ts
+ * sup.on('PROCESS_HEALTH', (e) => console.log(e.processName, e.health, e.failures));
+ * ```
+ */
+export class ProcessHealthEvent {
+  /** Always `PROCESS_HEALTH`. */
+  readonly type = 'PROCESS_HEALTH' as const;
+  /** The process name. */
+  readonly processName: string;
+  /** The group name. */
+  readonly groupName: string;
+  /** The child's pid. */
+  readonly pid: number;
+  /** The new verdict. */
+  readonly health: HealthStatus;
+  /** Checks failed in a row so far (0 when healthy). */
+  readonly failures: number;
+
+  /** Built by procvisor when the event happens; public so tests and tools can build one. */
+  constructor(fields: {
+    processName: string;
+    groupName: string;
+    pid: number;
+    health: HealthStatus;
+    failures: number;
+  }) {
+    this.processName = fields.processName;
+    this.groupName = fields.groupName;
+    this.pid = fields.pid;
+    this.health = fields.health;
+    this.failures = fields.failures;
+  }
+
+  /** A payload in supervisord's style: `processname:web groupname:web pid:123 health:unhealthy failures:3`. */
+  serialize(): string {
+    return (
+      `processname:${this.processName} groupname:${this.groupName} pid:${this.pid} ` +
+      `health:${this.health} failures:${this.failures}`
+    );
+  }
+}
+
 /** Every event procvisor emits. Narrow with `switch (e.type)`. */
 export type SupervisorEvent =
   | ProcessStateEvent
@@ -300,4 +350,5 @@ export type SupervisorEvent =
   | RemoteCommunicationEvent
   | SupervisorStateChangeEvent
   | TickEvent
-  | ProcessGroupEvent;
+  | ProcessGroupEvent
+  | ProcessHealthEvent;

@@ -33,7 +33,15 @@ export const EVENT_PARENTS = {
   PROCESS_GROUP: 'EVENT',
   PROCESS_GROUP_ADDED: 'PROCESS_GROUP',
   PROCESS_GROUP_REMOVED: 'PROCESS_GROUP',
+  /** procvisor, not supervisord: a health check changed its verdict. */
+  PROCESS_HEALTH: 'EVENT',
 } as const;
+
+/**
+ * Event types supervisord does not have. A listener pool subscribed to `EVENT` does not get them: only a pool
+ * that names them does, so that supervisord's listeners never see an event name they do not know.
+ */
+export const PROCVISOR_EVENT_TYPES: ReadonlySet<EventTypeName> = new Set(['PROCESS_HEALTH']);
 
 /** Any event type name, abstract or concrete. */
 export type EventTypeName = keyof typeof EVENT_PARENTS;

@@ -101,6 +101,7 @@ const NOT_IN_INI = new Set([
   'stderrLogfileCompress',
   'backoff',
   'retryAfterFatal',
+  'healthcheck',
 ]);
 
 function section(name: string, options: Rec, keyOf: (k: string) => string): string {

@@ -8,7 +8,7 @@
 import type { GroupConfig } from '../config/types.js';
 import type { ActivityLogRecord } from '../events/emitter.js';
 import type { ProcessStateEvent, SupervisorEvent } from '../events/events.js';
-import { isEventSubtype, type EventTypeName } from '../events/types.js';
+import { isEventSubtype, PROCVISOR_EVENT_TYPES, type EventTypeName } from '../events/types.js';
 import type { Process } from '../process/process.js';
 import { ProgramGroup } from '../group/program-group.js';
 import { ListenerProtocol } from './protocol.js';
@@ -132,6 +132,7 @@ export class EventListenerPool extends ProgramGroup {
 
   /** Whether the pool subscribes to events of this type. */
   subscribes(type: EventTypeName): boolean {
+    if (PROCVISOR_EVENT_TYPES.has(type)) return this.events.includes(type);
     return this.events.some((t) => isEventSubtype(type, t));
   }
 

@@ -26,6 +26,7 @@ import type { ProcessContext } from './context.js';
 import { MachineShell } from './machine-shell.js';
 import type { WaitForOptions, WaitOptions } from './options.js';
 import { OutputWatch } from './output-watch.js';
+import { HealthWatch } from './health.js';
 import { commandFault, prepare, type Prepared } from './spawn-request.js';
 
 /**
@@ -50,6 +51,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
   #faults: string[] = [];
   /** An event listener pool reading the protocol on stdout (the output is still logged). */
   #stdoutTap: ((chunk: Buffer) => void) | null = null;
+  readonly #health: HealthWatch | null;
 
   /** @internal Created by the supervisor; `stdinFd` is a FastCGI program's socket, each child's stdin. */
   constructor(config: ProcessConfig, ctx: ProcessContext, stdinFd?: () => number) {
@@ -83,6 +85,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
       stdinFd: () => stdinFd?.(),
     };
     this.#shell = new MachineShell(config, ctx, hooks, this);
+    this.#health = config.healthcheck ? new HealthWatch(config.healthcheck, this, ctx) : null;
   }
 
   /** The process name. */
@@ -132,6 +135,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
       stderr_logfile: this.#output.stderrLogfile,
       pid: s.pid,
       ...(this.#faults.length > 0 ? { faults: [...this.#faults] } : {}),
+      ...(this.#health ? { health: this.#health.status ?? 'unknown' } : {}),
     });
   }
 
@@ -152,10 +156,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
     );
   }
 
-  /**
-   * @internal Resolves the command for a start (once: the spawn uses the same answer), then calls `then`:
-   * at once when the resolver answers synchronously.
-   */
+  /** @internal Resolves the command for a start (the spawn uses the same answer), then calls `then`. */
   _prepareStart(then: (prepared: Prepared) => void): void {
     prepare(this.config, this.#ctx.resolveCommand, then);
   }
@@ -328,10 +329,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
     this.#stdoutTap = fn;
   }
 
-  /**
-   * @internal Autostart at supervisor start, group add, or once its dependencies are met: only a process that
-   * never started. With `prepared`, the start is made now; without, once the command is resolved.
-   */
+  /** @internal Autostart (start, group add, dependencies met) of a process that never started; see the shell. */
   _autostart(prepared?: Prepared): void {
     this.#shell.autostart(prepared);
   }
@@ -355,6 +353,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
    */
   async _dispose(nocleanup: boolean, reason: () => SupervisorError): Promise<void> {
     this.#shell.dispose();
+    this.#health?.dispose();
     this.#waiters.close(reason);
     await this.#shell.closing;
     await this.#output.dispose(nocleanup);
@@ -363,6 +362,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
 
   /** @internal Emits an event of this process on it, then hands it to the supervisor. */
   _deliver(event: SupervisorEvent): void {
+    this.#health?.observe(event);
     this._emitEvent(event);
     this.#ctx.sink.event(event, this.groupName);
   }

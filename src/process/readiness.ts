@@ -101,7 +101,7 @@ function pollingProbe(
   };
 }
 
-function tcpOpen(host: string, port: number, signal: AbortSignal): Promise<boolean> {
+export function tcpOpen(host: string, port: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean) => {
@@ -117,7 +117,7 @@ function tcpOpen(host: string, port: number, signal: AbortSignal): Promise<boole
 }
 
 /** One GET without connection pooling, so no idle socket outlives the probe. */
-function httpOk(url: string, signal: AbortSignal): Promise<boolean> {
+export function httpOk(url: string, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     const get = url.startsWith('https:') ? httpsGet : httpGet;
     const req = get(url, { agent: false, signal }, (res) => {

@@ -85,6 +85,7 @@ describe('defaults', () => {
       dependsOn: {},
       backoff: null,
       retryAfterFatal: null,
+      healthcheck: null,
     });
   });
 

@@ -369,3 +369,15 @@ describe('listener states', () => {
     expect(names(b)).toEqual(['PROCESS_GROUP_ADDED', 'PROCESS_GROUP_REMOVED']);
   });
 });
+
+describe('procvisor event types', () => {
+  it('a pool subscribed to EVENT never gets PROCESS_HEALTH; one that names it does', async () => {
+    const { pool, sup } = setup({
+      eventListeners: { all: listener(['EVENT']), health: listener(['PROCESS_HEALTH']) },
+    });
+    await sup.start();
+    expect(pool('all').subscribes('PROCESS_HEALTH')).toBe(false);
+    expect(pool('all').subscribes('PROCESS_STATE_RUNNING')).toBe(true);
+    expect(pool('health').subscribes('PROCESS_HEALTH')).toBe(true);
+  });
+});

@@ -16,6 +16,7 @@ import {
   type GroupDefinition,
   type ProcessConfig,
   type ProcessGroupEvent,
+  type ProcessHealthEvent,
   type ProcessInfo,
   type ProcessLogEvent,
   type ProcessStateName,
@@ -201,6 +202,9 @@ describe('events', () => {
         case 'PROCESS_GROUP_REMOVED':
           expectTypeOf(e).toEqualTypeOf<ProcessGroupEvent>();
           return e.groupName;
+        case 'PROCESS_HEALTH':
+          expectTypeOf(e).toEqualTypeOf<ProcessHealthEvent>();
+          return e.health;
         default:
           expectTypeOf(e).toBeNever();
           return e;

@@ -7,7 +7,13 @@
 import { logfileName, processOrGroupName, SYSLOG } from '../datatypes.js';
 import type { Expansions } from '../expand.js';
 import type { ParsedProgramConfig, ParsedSupervisorConfig } from '../schema/index.js';
-import type { ChannelLogConfig, DependencyCondition, ProcessConfig, ReadinessConfig } from '../types.js';
+import type {
+  ChannelLogConfig,
+  DependencyCondition,
+  HealthcheckConfig,
+  ProcessConfig,
+  ReadinessConfig,
+} from '../types.js';
 import type { Issues, Path } from './issues.js';
 import type { Prepared } from './prepare.js';
 import { nameRecord } from '../name-record.js';
@@ -146,6 +152,7 @@ export function processesOf(
       ...dependencies(p.dependsOn),
       backoff: p.backoff,
       retryAfterFatal: p.retryAfterFatal,
+      healthcheck: healthcheckOf(p, names, where, issues),
     });
   }
   return out.sort(compareConfigs);
@@ -187,6 +194,45 @@ function readinessOf(
     return { kind: 'http', url, ...common };
   }
   return { kind: 'check', check: r.check, ...common };
+}
+
+/** Resolves `healthcheck` for one process: its url, host and command are expanded per process. */
+function healthcheckOf(
+  p: ParsedProgramConfig,
+  names: Expansions,
+  where: Path,
+  issues: Issues,
+): HealthcheckConfig | null {
+  const h = p.healthcheck;
+  if (h === null) return null;
+  const at = [...where, 'healthcheck'];
+  const common = { period: h.period, timeout: h.timeout, failures: h.failures, gracePeriod: h.gracePeriod };
+  if ('http' in h) {
+    const url = issues.expand(h.http, names, [...at, 'http']) ?? h.http;
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      issues.add([...at, 'http'], `not an http(s) URL: ${JSON.stringify(url)}`);
+    }
+    return { kind: 'http', url, ...common };
+  }
+  if ('tcp' in h) {
+    const spec = typeof h.tcp === 'object' ? h.tcp : { host: '127.0.0.1', port: h.tcp };
+    const host = issues.expand(spec.host, names, [...at, 'tcp', 'host']) ?? spec.host;
+    const portText =
+      typeof spec.port === 'string' ? issues.expand(spec.port, names, [...at, 'tcp']) : spec.port;
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      issues.add([...at, 'tcp'], `not a TCP port: ${JSON.stringify(portText)}`);
+    }
+    return { kind: 'tcp', host, port, ...common };
+  }
+  if ('exec' in h) {
+    const command =
+      typeof h.exec === 'string'
+        ? (issues.expand(h.exec, names, [...at, 'exec']) ?? h.exec)
+        : h.exec.map((arg, i) => issues.expand(arg, names, [...at, 'exec', i]) ?? arg);
+    return { kind: 'exec', command, ...common };
+  }
+  return { kind: 'check', check: h.check, ...common };
 }
 
 function escapeRegExp(s: string): string {

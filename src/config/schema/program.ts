@@ -11,6 +11,7 @@ import { bool, boundedInt, converted, environment, int, secs, signal } from './o
 import { dependsOn, readiness } from './readiness.js';
 import { fcgiOptions } from './socket.js';
 import { retryOptions } from './retry.js';
+import { healthcheck } from './health.js';
 
 const command = z
   .union(
@@ -176,6 +177,8 @@ export const programSchema = z
     dependsOn,
     ...fcgiOptions,
     ...retryOptions,
+    /** procvisor health check while RUNNING (see docs/readiness.md). @default null */
+    healthcheck,
   })
   .superRefine(checkProgram, { when: crossCheckable })
   .transform(({ killasgroup, ...rest }) => ({ ...rest, killasgroup: killasgroup ?? rest.stopasgroup }));
