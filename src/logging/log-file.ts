@@ -29,6 +29,7 @@ import { closeSync, createWriteStream, fstatSync, openSync, unlinkSync } from 'n
 import type { Writable } from 'node:stream';
 import { createStream } from 'rotating-file-stream';
 import { systemClock, type Clock } from '../clock.js';
+import { shiftBackups } from './shift-backups.js';
 import {
   cost,
   HIGH_WATER_MARK,
@@ -168,6 +169,13 @@ export class LogFile {
   async reopen(): Promise<void> {
     if (this.#state.kind === 'closed') return;
     this.#switchStream(() => Promise.resolve(), 'clear');
+    await this.#switch;
+  }
+
+  /** Rotates now (`Supervisor.rotateLogs`): the backups shift as in a size rotation; a new file opens. */
+  async rotate(): Promise<void> {
+    if (this.#state.kind === 'closed') return;
+    this.#switchStream(() => shiftBackups(this.path, this.#options), 'clear');
     await this.#switch;
   }
 

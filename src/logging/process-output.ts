@@ -219,6 +219,11 @@ class ChannelOutput {
     closeSync(openSync(this.path, 'a', this.auto ? 0o600 : 0o666));
   }
 
+  /** Rotates the log file of a running child now. */
+  async rotate(): Promise<void> {
+    await this.#file?.rotate();
+  }
+
   /** Reopens the log file of a running child (supervisord's `reopenlogs`); a failure is a fault. */
   async reopen(): Promise<void> {
     await this.#file?.reopen();
@@ -329,6 +334,11 @@ export class ProcessOutput {
   /** Closes the log files (the child was reaped). Resolves when everything is written. */
   async close(): Promise<void> {
     await Promise.all(CHANNELS.map((c) => this.#channels[c].close()));
+  }
+
+  /** Rotates the open log files now (`Supervisor.rotateLogs`). */
+  async rotate(): Promise<void> {
+    await Promise.all(CHANNELS.map((c) => this.#channels[c].rotate()));
   }
 
   /** Reopens the open log files (SIGUSR2, `reopenLogs()`), for files another program rotated. */

@@ -37,6 +37,17 @@ export abstract class LogApi extends SafeEmitter<SupervisorEventMap> {
   abstract log(level: ActivityLogRecord['level'], message: string): void;
 
   /**
+   * Rotates the log files of running processes now (procvisor, not supervisord): those of the process `name`
+   * names, or of every process. The backups shift as a size rotation shifts them (`file` becomes `file.1`,
+   * gzipped with `*LogfileCompress`), within `*LogfileBackups`; a new file opens. A stopped process has no
+   * open log file and is left alone. BAD_NAME, SHUTDOWN_STATE.
+   */
+  async rotateLogs(name?: string): Promise<void> {
+    const processes = name === undefined ? this._allByPriority() : [this._process(name)];
+    await Promise.all(processes.map((p) => p._output.rotate()));
+  }
+
+  /**
    * supervisord's `clearLog`: empties the main log, which then starts with supervisord's `reopening log file`
    * line. NO_FILE without one.
    */

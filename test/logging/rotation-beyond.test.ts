@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
-import { it } from '../helpers/core.js';
+import { it, prog } from '../helpers/core.js';
 
 /** The backups oldest first, then the current file: what the child wrote, in order. */
 function collect(base: string, gz: boolean): { text: Buffer; rotated: number } {
@@ -78,4 +78,38 @@ it("a '1s' interval rotates, losing nothing", async ({ supervise, tmp }) => {
   const { text, rotated } = collect(out, false);
   expect(rotated).toBeGreaterThanOrEqual(1);
   expect(text.toString()).toBe(Array.from({ length: 30 }, (_, i) => `line ${i}\n`).join(''));
+});
+
+it('rotateLogs(name) rotates now: the backups shift, gzipped with compress, and output goes to a new file', async ({
+  supervise,
+  tmp,
+}) => {
+  const out = join(tmp, 'echo.log');
+  const h = supervise({
+    programs: {
+      e: prog(['--echo'], {
+        startsecs: 0,
+        stdoutLogfile: out,
+        stdoutLogfileBackups: 2,
+        stdoutLogfileCompress: true,
+      }),
+    },
+  });
+  await h.sup.start();
+  await h.reach('e', 'RUNNING');
+  const say = async (text: string) => {
+    await h.sup.sendProcessStdin('e', `${text}\n`);
+    await h.waitOutput('e', new RegExp(`^${text}$`, 'm'));
+    await h.sup.readProcessStdoutLog('e', 0, 0); // written out
+  };
+  for (const word of ['one', 'two', 'three']) {
+    await say(word);
+    await h.sup.rotateLogs(word === 'two' ? undefined : 'e');
+  }
+  await say('four');
+  expect(readFileSync(out, 'utf8')).toBe('four\n');
+  expect(gunzipSync(readFileSync(`${out}.1.gz`)).toString()).toBe('three\n');
+  expect(gunzipSync(readFileSync(`${out}.2.gz`)).toString()).toBe('two\n');
+  expect(existsSync(`${out}.3.gz`)).toBe(false); // backups: 2, the oldest dropped
+  await expect(h.sup.rotateLogs('nope')).rejects.toMatchObject({ code: 'BAD_NAME' });
 });
