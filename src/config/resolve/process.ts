@@ -175,24 +175,8 @@ function readinessOf(
     const text = issues.expand(r.pattern, names, [...at, 'pattern']) ?? r.pattern;
     return { kind: 'pattern', pattern: new RegExp(escapeRegExp(text)), channel: r.channel, ...common };
   }
-  if ('tcp' in r) {
-    const spec = typeof r.tcp === 'object' ? r.tcp : { host: '127.0.0.1', port: r.tcp };
-    const host = issues.expand(spec.host, names, [...at, 'tcp', 'host']) ?? spec.host;
-    const portText =
-      typeof spec.port === 'string' ? issues.expand(spec.port, names, [...at, 'tcp']) : spec.port;
-    const port = Number(portText);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      issues.add([...at, 'tcp'], `not a TCP port: ${JSON.stringify(portText)}`);
-    }
-    return { kind: 'tcp', host, port, ...common };
-  }
-  if ('http' in r) {
-    const url = issues.expand(r.http, names, [...at, 'http']) ?? r.http;
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-      issues.add([...at, 'http'], `not an http(s) URL: ${JSON.stringify(url)}`);
-    }
-    return { kind: 'http', url, ...common };
-  }
+  if ('tcp' in r) return { kind: 'tcp', ...tcpTarget(r.tcp, names, at, issues), ...common };
+  if ('http' in r) return { kind: 'http', url: httpUrl(r.http, names, at, issues), ...common };
   return { kind: 'check', check: r.check, ...common };
 }
 
@@ -207,24 +191,8 @@ function healthcheckOf(
   if (h === null) return null;
   const at = [...where, 'healthcheck'];
   const common = { period: h.period, timeout: h.timeout, failures: h.failures, gracePeriod: h.gracePeriod };
-  if ('http' in h) {
-    const url = issues.expand(h.http, names, [...at, 'http']) ?? h.http;
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-      issues.add([...at, 'http'], `not an http(s) URL: ${JSON.stringify(url)}`);
-    }
-    return { kind: 'http', url, ...common };
-  }
-  if ('tcp' in h) {
-    const spec = typeof h.tcp === 'object' ? h.tcp : { host: '127.0.0.1', port: h.tcp };
-    const host = issues.expand(spec.host, names, [...at, 'tcp', 'host']) ?? spec.host;
-    const portText =
-      typeof spec.port === 'string' ? issues.expand(spec.port, names, [...at, 'tcp']) : spec.port;
-    const port = Number(portText);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      issues.add([...at, 'tcp'], `not a TCP port: ${JSON.stringify(portText)}`);
-    }
-    return { kind: 'tcp', host, port, ...common };
-  }
+  if ('http' in h) return { kind: 'http', url: httpUrl(h.http, names, at, issues), ...common };
+  if ('tcp' in h) return { kind: 'tcp', ...tcpTarget(h.tcp, names, at, issues), ...common };
   if ('exec' in h) {
     const command =
       typeof h.exec === 'string'
@@ -233,6 +201,33 @@ function healthcheckOf(
     return { kind: 'exec', command, ...common };
   }
   return { kind: 'check', check: h.check, ...common };
+}
+
+/** The `tcp` of a readiness or health check (a port, its text, or `{ host, port }`), expanded and checked. */
+function tcpTarget(
+  tcp: number | string | { host: string; port: number | string },
+  names: Expansions,
+  at: Path,
+  issues: Issues,
+): { host: string; port: number } {
+  const spec = typeof tcp === 'object' ? tcp : { host: '127.0.0.1', port: tcp };
+  const host = issues.expand(spec.host, names, [...at, 'tcp', 'host']) ?? spec.host;
+  const portText =
+    typeof spec.port === 'string' ? issues.expand(spec.port, names, [...at, 'tcp']) : spec.port;
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    issues.add([...at, 'tcp'], `not a TCP port: ${JSON.stringify(portText)}`);
+  }
+  return { host, port };
+}
+
+/** The `http` URL of a readiness or health check, expanded and checked. */
+function httpUrl(http: string, names: Expansions, at: Path, issues: Issues): string {
+  const url = issues.expand(http, names, [...at, 'http']) ?? http;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    issues.add([...at, 'http'], `not an http(s) URL: ${JSON.stringify(url)}`);
+  }
+  return url;
 }
 
 function escapeRegExp(s: string): string {
