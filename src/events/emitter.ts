@@ -92,7 +92,10 @@ const originals = new WeakMap<Listener, Listener>();
  * It works through eventemitter3's public API only: each listener is registered wrapped in a guard, and
  * `listeners()`, `off()` and `removeListener()` translate back. The methods are wrapped on the prototype
  * rather than overridden in TypeScript, so the class keeps exactly eventemitter3's method types.
- * @internal
+ *
+ * It is the base class of `Supervisor`, `ProgramGroup` and `Process`; its own underscored methods are
+ * internal. (Not marked internal itself: `stripInternal` would drop it from the declarations, and the three
+ * classes would lose `on`, `once` and `off` for their users.)
  */
 export class SafeEmitter<T extends EventEmitter.ValidEventTypes = string | symbol> extends EventEmitter<T> {
   #watcher: (() => void) | undefined;

@@ -129,6 +129,50 @@ function unpacked(): string {
 }
 
 describe('the unpacked package', () => {
+  it('type-checks a user program under --strict, declarations included (skipLibCheck off)', () => {
+    const app = unpacked();
+    const types = join(app, 'node_modules', '@types');
+    if (!existsSync(types)) symlinkSync(join(ROOT, 'node_modules', '@types'), types, 'dir');
+    writeFileSync(
+      join(app, 'main.ts'),
+      [
+        "import { Supervisor, type ProcessStateEvent } from 'procvisor';",
+        "import { parseIni } from 'procvisor/ini';",
+        "import { serveXmlRpc } from 'procvisor/xmlrpc';",
+        "const sup = new Supervisor({ programs: { web: { command: 'node server.js', stopsignal: 'INT' } } });",
+        "sup.on('PROCESS_STATE', (e: ProcessStateEvent) => console.log(e.processName, e.state));",
+        "sup.getProcess('web')?.once('PROCESS_STATE_RUNNING', (e) => console.log(e.pid));",
+        "sup.getGroup('web')?.off('PROCESS_STATE');",
+        'void parseIni; void serveXmlRpc;',
+        'await sup.start();',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          types: ['node'],
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        files: ['main.ts'],
+      }),
+    );
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    const res = run(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app],
+      app,
+    );
+    expect(res.stdout + res.stderr).toBe('');
+    expect(res.status).toBe(0);
+  });
+
   it('has the procvisor command: bin packed, with its shebang, running from the copy', () => {
     expect(PKG.bin).toEqual({ procvisor: './dist/cli/main.js' });
     expect(packed).toContain('dist/cli/main.js');
