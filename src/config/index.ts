@@ -6,15 +6,14 @@
  */
 
 export type {
-  EventListenerConfig,
-  GroupDefinition,
   ParsedEventListenerConfig,
   ParsedGroupDefinition,
   ParsedProgramConfig,
   ParsedSupervisorConfig,
-  ProgramConfig,
-  SupervisorConfig,
 } from './schema/index.js';
+export type * from './input/index.js';
+export { parseDuration } from './duration.js';
+export type { Duration, DurationUnit } from './duration.js';
 export { parseConfig, resolveConfig, validateConfig } from './resolve/index.js';
 export { CONFIG_LIMITS } from './limits.js';
 export type { ConfigValidation, ResolveOptions } from './resolve/index.js';

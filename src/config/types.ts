@@ -74,9 +74,9 @@ export type ReadinessConfig = (
       readonly check: (process: { name: string; pid: number }) => unknown;
     }
 ) & {
-  /** Seconds before the start counts as failed. */
+  /** Milliseconds before the start counts as failed (the `timeout` Duration, parsed). */
   readonly timeout: number;
-  /** Seconds between attempts (tcp, http, check). */
+  /** Milliseconds between attempts (tcp, http, check). */
   readonly interval: number;
   /** Also wait for startsecs. */
   readonly startsecs: boolean;
@@ -111,13 +111,13 @@ export type HealthcheckConfig = (
       readonly command: string | readonly string[];
     }
 ) & {
-  /** Seconds between checks. */
+  /** Milliseconds between checks. */
   readonly period: number;
-  /** Seconds one check may take. */
+  /** Milliseconds one check may take. */
   readonly timeout: number;
   /** Failed checks in a row that make the process unhealthy. */
   readonly failures: number;
-  /** Seconds after RUNNING before the first check. */
+  /** Milliseconds after RUNNING before the first check. */
   readonly gracePeriod: number;
 };
 
@@ -179,7 +179,7 @@ export interface ProcessConfig {
   readonly dependencyExit?: Readonly<Record<string, 'stop' | 'restart'>>;
   /** procvisor `backoff`: the retry delays; null for supervisord's 1 s, 2 s, 3 s... */
   readonly backoff: BackoffPolicy | null;
-  /** procvisor `retryAfterFatal`: seconds after FATAL to start again (counting tries afresh); null: never. */
+  /** procvisor `retryAfterFatal`: milliseconds after FATAL to start again (counting tries afresh); null: never. */
   readonly retryAfterFatal: number | null;
   /** procvisor `healthcheck`, or null. */
   readonly healthcheck: HealthcheckConfig | null;

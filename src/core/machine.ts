@@ -135,11 +135,11 @@ export interface TransitionContext {
   readonly supervisorRunning: boolean;
   /** Signal name for messages, e.g. 'TERM'. */
   readonly signalName: (signal: number) => string;
-  /** procvisor readiness: null for supervisord's startsecs rule. */
+  /** procvisor readiness (`timeout` in milliseconds): null for supervisord's startsecs rule. */
   readonly readiness: { readonly timeout: number; readonly startsecs: boolean } | null;
   /** procvisor `backoff`: absent or null for supervisord's 1 s, 2 s, 3 s... */
   readonly backoff?: BackoffPolicy | null;
-  /** procvisor `retryAfterFatal`: seconds after FATAL to start again; absent or null: never. */
+  /** procvisor `retryAfterFatal`: milliseconds after FATAL to start again; absent or null: never. */
   readonly retryAfterFatal?: number | null;
 }
 
@@ -147,14 +147,14 @@ export interface TransitionContext {
 export interface BackoffPolicy {
   /** `'linear'`: initial × n; `'exponential'`: initial × 2^(n-1), for the n-th retry. */
   readonly strategy: 'linear' | 'exponential';
-  /** Seconds. */
+  /** Milliseconds. */
   readonly initial: number;
-  /** Seconds; null for no cap. */
+  /** Milliseconds; null for no cap. */
   readonly max: number | null;
   /** 0..1: each delay is spread randomly by up to this fraction either way. */
   readonly jitter: number;
   /**
-   * Seconds in RUNNING after which the count of failures starts afresh; 0 = at RUNNING (supervisord). While
+   * Milliseconds in RUNNING after which the count of failures starts afresh; 0 = at RUNNING (supervisord). While
    * it is not over, an exit from RUNNING counts as a failure: its autorestart waits the next delay.
    */
   readonly resetAfter: number;

@@ -31,12 +31,12 @@ const unchanged = (s: Snapshot): Result => ({ snapshot: s, effects: [] });
 
 /**
  * The delay before the n-th retry, in ms: supervisord's n seconds without a policy; with one, linear or
- * exponential from `initial`, capped at `max`.
+ * exponential from `initial`, capped at `max` (both in ms).
  */
 export function retryDelayMs(n: number, policy: BackoffPolicy | null | undefined): number {
   if (!policy) return n * 1000;
-  const seconds = policy.strategy === 'exponential' ? policy.initial * 2 ** (n - 1) : policy.initial * n;
-  return Math.min(seconds, policy.max ?? Infinity) * 1000;
+  const ms = policy.strategy === 'exponential' ? policy.initial * 2 ** (n - 1) : policy.initial * n;
+  return Math.min(ms, policy.max ?? Infinity);
 }
 
 /** The failure count kept on entering RUNNING: 0 (supervisord), or kept while `resetAfter` runs. */
@@ -113,7 +113,7 @@ function backoff(s: Snapshot, patch: Partial<Snapshot>, ctx: TransitionContext, 
     effects.push(log('info', `gave up: ${ctx.name} entered FATAL state, too many start retries too quickly`));
     effects.push(f.effect);
     if (ctx.retryAfterFatal != null) {
-      effects.push({ type: 'schedule', timer: 'fatal', ms: Math.max(0, ctx.retryAfterFatal * 1000) });
+      effects.push({ type: 'schedule', timer: 'fatal', ms: Math.max(0, ctx.retryAfterFatal) });
     }
     return { snapshot: f.snapshot, effects };
   }
@@ -132,7 +132,7 @@ const spawned: Handler<'spawned'> = (s, i, ctx) => {
   if (ctx.readiness) {
     effects.push(
       { type: 'probe' },
-      { type: 'schedule', timer: 'readiness', ms: Math.max(0, ctx.readiness.timeout * 1000 - elapsed) },
+      { type: 'schedule', timer: 'readiness', ms: Math.max(0, ctx.readiness.timeout - elapsed) },
     );
   }
   return { snapshot: { ...s, pid: i.pid, spawnerr: null }, effects };
@@ -171,7 +171,7 @@ const ready: Handler<'ready'> = (s, _i, ctx) => {
 
 /** Readiness timed out: a failed start. The child is killed and its exit is reported as BACKOFF. */
 function abandon(s: Snapshot, ctx: TransitionContext): Result {
-  const message = `not ready within ${ctx.readiness?.timeout ?? 0} seconds (readiness)`;
+  const message = `not ready within ${ctx.readiness?.timeout ?? 0} ms (readiness)`;
   return {
     snapshot: { ...s, failing: message },
     effects: [
@@ -221,7 +221,7 @@ const exited: Handler<'exit'> = (s, i, ctx) => {
   }
   // With backoff.resetAfter, an exit before it has passed is one more failure: its restart waits.
   const resetAfter = ctx.backoff?.resetAfter ?? 0;
-  const failed = resetAfter > 0 && i.now - s.laststart < resetAfter * 1000;
+  const failed = resetAfter > 0 && i.now - s.laststart < resetAfter;
   const e = change(
     cur,
     'EXITED',

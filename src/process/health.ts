@@ -1,6 +1,6 @@
 /**
- * procvisor's `healthcheck`: while a process is RUNNING, a check every `period` seconds (each given `timeout`
- * seconds), after `gracePeriod`. `failures` failed checks in a row make it unhealthy: PROCESS_HEALTH, then
+ * procvisor's `healthcheck`: while a process is RUNNING, a check every `period` ms (each given `timeout` ms),
+ * after `gracePeriod` ms. `failures` failed checks in a row make it unhealthy: PROCESS_HEALTH, then
  * the process is restarted through the ordinary stop path (stopsignal, stopwaitsecs, SIGKILL) and started
  * again, as an unexpected exit would be under `autorestart`.
  * @module
@@ -113,8 +113,8 @@ export class HealthWatch {
     this.#restarting = false;
   }
 
-  #arm(seconds: number): void {
-    this.#timer = this.#clock.setTimer(seconds * 1000, () => {
+  #arm(ms: number): void {
+    this.#timer = this.#clock.setTimer(ms, () => {
       this.#timer = null;
       this.#run();
     });
@@ -133,7 +133,7 @@ export class HealthWatch {
       this.#check = null;
       this.#verdict(ok);
     };
-    const deadline = this.#clock.setTimer(this.#config.timeout * 1000, () => finish(false));
+    const deadline = this.#clock.setTimer(this.#config.timeout, () => finish(false));
     void attempt(this.#config, this.#target, check.signal).then(finish, () => finish(false));
   }
 

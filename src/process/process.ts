@@ -24,7 +24,7 @@ import type { Channel, LogErrorRecord } from '../logging/types.js';
 import { Waiters } from '../waiter.js';
 import type { ProcessContext } from './context.js';
 import { MachineShell } from './machine-shell.js';
-import type { WaitForOptions, WaitOptions } from './options.js';
+import { waitBounds, type WaitForOptions, type WaitOptions } from './options.js';
 import { OutputWatch } from './output-watch.js';
 import { HealthWatch } from './health.js';
 import { commandFault, prepare, type Prepared } from './spawn-request.js';
@@ -256,7 +256,7 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
    * already does. Rejects with WAIT_FAILED on timeout (ms), when the process's group is removed or the
    * supervisor shuts down; with the signal's reason on abort. Always removes its listener.
    */
-  waitForState(
+  async waitForState(
     want: ProcessStateName | readonly ProcessStateName[] | ((process: Process) => boolean),
     options: WaitForOptions = {},
   ): Promise<Process> {
@@ -266,10 +266,12 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
         : typeof want === 'string'
           ? (p: Process) => p.state === want
           : (p: Process) => want.includes(p.state);
+    const bounds = waitBounds(options);
+    const wanted = typeof want === 'function' ? 'reach the wanted state' : `be ${[want].flat().join(' or ')}`;
     return this.#waiters.wait({
       check: () => (test(this) ? this : undefined),
-      ...options,
-      onTimeout: () => this.#timeoutError(`${this.namespec} did not reach the wanted state`, options),
+      ...bounds,
+      onTimeout: () => this.#timeoutError(`${this.namespec} to ${wanted}`, bounds.timeout),
     });
   }
 
@@ -277,22 +279,22 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
    * Resolves with the first line of output (after this call) that matches `pattern`. Rejects as
    * {@link Process.waitForState} does, and stops watching whatever happens.
    */
-  waitForOutput(
+  async waitForOutput(
     pattern: RegExp | string,
     options: WaitForOptions & { channel?: 'stdout' | 'stderr' | 'both' } = {},
   ): Promise<string> {
     let matched: string | undefined;
+    const bounds = waitBounds(options);
     const unwatch = this.#watch.watchFor(pattern, options.channel ?? 'both', (line) => {
       matched ??= line;
       this.#waiters.notify();
     });
     return this.#waiters.wait({
       check: () => matched,
-      timeout: options.timeout,
-      signal: options.signal,
+      ...bounds,
       onSettle: unwatch,
       onTimeout: () =>
-        this.#timeoutError(`no output line of ${this.namespec} matched ${String(pattern)}`, options),
+        this.#timeoutError(`a line of ${this.namespec} matching ${String(pattern)}`, bounds.timeout),
     });
   }
 
@@ -388,11 +390,10 @@ export class Process extends SafeEmitter<SupervisorEventMap> {
     this.#ctx.sink.log({ level: 'error', message, time: this.#ctx.clock.wall() });
   }
 
-  #timeoutError(what: string, options: WaitForOptions): WaitTimeoutError {
-    return new WaitTimeoutError(
-      `${what} within ${options.timeout} ms: it is ${this.state}`,
-      this.info(),
-      this.recentOutput(),
-    );
+  /** `timed out after 20 ms waiting for web to be RUNNING; web is STARTING (pid 123)` */
+  #timeoutError(what: string, ms: number | undefined): WaitTimeoutError {
+    const pid = this.pid ? ` (pid ${this.pid})` : '';
+    const message = `timed out after ${ms} ms waiting for ${what}; ${this.namespec} is ${this.state}${pid}`;
+    return new WaitTimeoutError(message, this.info(), this.recentOutput());
   }
 }

@@ -67,7 +67,7 @@ function patternProbe(pattern: RegExp, channel: 'stdout' | 'stderr' | 'both', ct
 
 function pollingProbe(
   attempt: (signal: AbortSignal) => Promise<boolean>,
-  intervalSecs: number,
+  intervalMs: number,
   ctx: ProbeContext,
 ): Probe {
   const abort = new AbortController();
@@ -88,7 +88,7 @@ function pollingProbe(
       ctx.onReady();
       return;
     }
-    timer = ctx.clock.setTimer(intervalSecs * 1000, run);
+    timer = ctx.clock.setTimer(intervalMs, run);
   };
   run();
   return {

@@ -40,8 +40,14 @@ function tracker(
   };
 }
 
+/** A check and the error for its timeout (given the milliseconds waited). */
+export interface WaitCheck {
+  readonly check: Check;
+  readonly failure: (ms: number | undefined) => WaitTimeoutError;
+}
+
 /** Settled: none is STARTING, BACKOFF or STOPPING, none is about to restart, none waits for a dependency. */
-export function settledCheck(scope: WaitScope): { check: Check; failure: () => WaitTimeoutError } {
+export function settledCheck(scope: WaitScope): WaitCheck {
   const unsettled = (p: Process) =>
     TRANSITIONAL.has(p.state) ||
     (scope.gate.pending.has(p) && scope.gate.blockedBy(p) === undefined) ||
@@ -49,7 +55,7 @@ export function settledCheck(scope: WaitScope): { check: Check; failure: () => W
   const count = tracker(scope, unsettled);
   return {
     check: (changed) => (count(changed) === 0 ? true : undefined),
-    failure: () => failure('not every process settled', scope.processes().find(unsettled)),
+    failure: (ms) => timedOut(ms, 'every process to settle', scope.processes().filter(unsettled)),
   };
 }
 
@@ -57,7 +63,7 @@ export function settledCheck(scope: WaitScope): { check: Check; failure: () => W
  * Ready: every autostart process is RUNNING (or, for a one-shot, EXITED with an expected code). Throws as
  * soon as one fails for good.
  */
-export function readyCheck(scope: WaitScope): { check: Check; failure: () => WaitTimeoutError } {
+export function readyCheck(scope: WaitScope): WaitCheck {
   const notReady = (p: Process) => p.config.autostart && p.state !== 'RUNNING' && !exitedOk(p);
   const count = tracker(scope, notReady);
   const assertAlive = (p: Process) => {
@@ -80,20 +86,34 @@ export function readyCheck(scope: WaitScope): { check: Check; failure: () => Wai
       first = false;
       return count(changed) === 0 ? true : undefined;
     },
-    failure: () => {
-      const p = scope.processes().find(notReady);
-      return failure('not every autostart process is RUNNING', p);
-    },
+    failure: (ms) =>
+      timedOut(ms, 'every autostart process to be RUNNING', scope.processes().filter(notReady)),
   };
 }
 
+/**
+ * WAIT_FAILED for a timeout: what was awaited, how long, and the processes still in the way by state:
+ * `timed out after 20 ms waiting for every autostart process to be RUNNING; still STARTING: web (pid 123)`.
+ * The error carries the first one's info and last output lines.
+ */
+function timedOut(ms: number | undefined, what: string, late: readonly Process[]): WaitTimeoutError {
+  const byState = new Map<string, string[]>();
+  for (const p of late.slice(0, SHOWN)) {
+    const list = byState.get(p.state) ?? [];
+    list.push(p.pid ? `${p.namespec} (pid ${p.pid})` : p.namespec);
+    byState.set(p.state, list);
+  }
+  const states = [...byState].map(([state, names]) => `${state}: ${names.join(', ')}`).join('; ');
+  const more = late.length > SHOWN ? ` and ${late.length - SHOWN} more` : '';
+  const still = late.length > 0 ? `; still ${states}${more}` : '';
+  return failure(`timed out after ${ms} ms waiting for ${what}${still}`, late[0], false);
+}
+const SHOWN = 10;
+
 /** WAIT_FAILED with the process's state, description and last output lines. */
-export function failure(message: string, p: Process | undefined): WaitTimeoutError {
+export function failure(message: string, p: Process | undefined, describe = true): WaitTimeoutError {
   if (!p) return new WaitTimeoutError(message);
   const info = p.info();
-  return new WaitTimeoutError(
-    `${message}: ${info.statename} ${info.description}`.trim(),
-    info,
-    p.recentOutput(),
-  );
+  const text = describe ? `${message}: ${info.statename} ${info.description}`.trim() : message;
+  return new WaitTimeoutError(text, info, p.recentOutput());
 }

@@ -62,7 +62,7 @@ describe.skipIf(!haveSupervisor)('agrees with supervisord 4.2.5 options.py', () 
         a: { command: 'a %(group_name)s' },
         b: { command: 'b', priority: 1 },
       },
-      groups: { g: { programs: 'b,a', priority: 7 } },
+      groups: { g: { programs: 'b,a' as never, priority: 7 } },
     },
     { env: {}, hostNodeName: 'box' },
   );

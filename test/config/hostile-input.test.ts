@@ -13,7 +13,7 @@ const opts = { env: {}, hostNodeName: 'box' };
 /** The issues of the ConfigError that resolving `input` throws. */
 function issuesOf(input: unknown): { path: string; message: string }[] {
   try {
-    resolveConfig(input, opts);
+    resolveConfig(input as never, opts);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return (err as ConfigError).issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

@@ -32,7 +32,7 @@ describe('property: a configuration object resolves, or is a ConfigError', () =>
         fc.property(configInput, fc.boolean(), (input, throwing) => {
           // validateConfig is resolveConfig without the throw; every other case uses it.
           const outcome = timed(() => {
-            if (throwing) return resolveConfig(input, opts);
+            if (throwing) return resolveConfig(input as never, opts);
             const result = validateConfig(input, opts);
             if (result.ok) return result.config;
             throw result.error;

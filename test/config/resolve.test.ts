@@ -2,8 +2,14 @@ import { homedir, tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { ConfigIssue } from '../../src/errors.js';
-import { parseConfig, resolveConfig, validateConfig } from '../../src/config/index.js';
-import type { ProcessConfig, ResolvedConfig, SupervisorConfig } from '../../src/config/index.js';
+import { parseConfig, resolveConfig as resolveTyped, validateConfig } from '../../src/config/index.js';
+import type { ProcessConfig, ResolveOptions, ResolvedConfig } from '../../src/config/index.js';
+// The schema's input: what users write, and supervisord's text forms, which the INI entry gives it.
+import type { SupervisorSchemaInput as SupervisorConfig } from '../../src/config/schema/index.js';
+
+// These tests feed the schema what its public type rules out too (text forms, wrong values, junk).
+const resolveConfig = (input: unknown, options?: ResolveOptions): ResolvedConfig =>
+  resolveTyped(input as never, options);
 
 const env = { HOME: '/home/u', PRIO: '5', USER: 'alice' };
 const opts = { env, hostNodeName: 'box' };
@@ -403,13 +409,26 @@ describe('errors', () => {
       loglevel: 'loud',
     });
     expect(issues).toEqual([
-      { path: ['programs', 'web', 'autostart'], message: "not a valid boolean value: 'maybe'" },
-      { path: ['programs', 'web', 'autorestart'], message: "invalid 'autorestart' value 'sometimes'" },
-      { path: ['programs', 'web', 'startsecs'], message: "could not convert string to float: 'soon'" },
-      { path: ['programs', 'web', 'exitcodes'], message: "not a valid list of exit codes: '0,256'" },
-      { path: ['programs', 'web', 'stopsignal'], message: "value 'NOPE' is not a valid signal name" },
+      // The object API words its messages plainly; the INI entry keeps supervisord's (test/ini).
+      { path: ['programs', 'web', 'autostart'], message: "expected a boolean (true or false), got 'maybe'" },
+      {
+        path: ['programs', 'web', 'autorestart'],
+        message: "expected true, false or 'unexpected', got 'sometimes'",
+      },
+      { path: ['programs', 'web', 'startsecs'], message: "expected a number of seconds, got 'soon'" },
+      {
+        path: ['programs', 'web', 'exitcodes'],
+        message: 'expected a list of exit codes, each an integer 0..255, got [0,256]',
+      },
+      {
+        path: ['programs', 'web', 'stopsignal'],
+        message: "expected a signal name ('TERM', 'SIGTERM') or the number of a signal, got 'NOPE'",
+      },
       { path: ['programs', 'db', 'command'], message: 'program does not specify a command' },
-      { path: ['loglevel'], message: "bad logging level name 'loud'" },
+      {
+        path: ['loglevel'],
+        message: "expected a log level: critical, error, warn, info, debug, trace or blather, got 'loud'",
+      },
     ]);
   });
 
@@ -456,16 +475,28 @@ describe('errors', () => {
     [
       { command: 'x', stdoutLogfileMaxbytes: '1.5MB' },
       ['stdoutLogfileMaxbytes'],
-      "invalid literal for int() with base 10: '1.5'",
+      "expected a byte count (a number, or text like '50MB', '64KB', '1GB'), got '1.5MB'",
     ],
-    [{ command: 'x', umask: '8' }, ['umask'], '8 can not be converted to an octal type'],
-    [{ command: 'x', priority: 1.5 }, ['priority'], 'expected an integer (a number or its text)'],
+    [
+      { command: 'x', umask: '8' },
+      ['umask'],
+      "expected a file mode: a number (0o022), octal text ('022') or null, got '8'",
+    ],
+    [{ command: 'x', priority: 1.5 }, ['priority'], 'expected an integer, got 1.5'],
+    [{ command: 'x', numprocs: 'three' }, ['numprocs'], "expected an integer, got 'three'"],
+    [{ command: 'x', stopsignal: 'TERMINATE' }, ['stopsignal'], "got 'TERMINATE'"],
+    [{ command: 'x', stdoutLogfileMaxbytes: '50 megs' }, ['stdoutLogfileMaxbytes'], "got '50 megs'"],
+    [
+      { command: 'x', readiness: { tcp: 80, timeout: '20 secs' } },
+      ['readiness'],
+      "timeout: expected a duration: milliseconds (a number, 0 or more) or text with a unit like '500ms', '20s', '2m', '1h'; got '20 secs'",
+    ],
     [
       { command: 'x', environment: { 'A=B': 'x' } },
       ['environment', 'A=B'],
       'an environment variable name must be non-empty',
     ],
-    [{ command: 'x', stopsignal: 0 }, ['stopsignal'], 'value 0 is not a valid signal number'],
+    [{ command: 'x', stopsignal: 0 }, ['stopsignal'], 'or the number of a signal, got 0'],
   ])('program %j → %j: %s', (program, where, message) => {
     const issues = issuesOf({ programs: { a: program } });
     expect(issues).toHaveLength(1);
@@ -522,7 +553,7 @@ describe('errors', () => {
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).code).toBe('CONFIG_ERROR');
       expect((err as Error).message).toBe(
-        "CONFIG_ERROR: programs.a.startsecs: could not convert string to float: 'x'",
+        "CONFIG_ERROR: programs.a.startsecs: expected a number of seconds, got 'x'",
       );
     }
   });

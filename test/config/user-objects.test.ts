@@ -27,7 +27,7 @@ function inputs(): Inputs {
         exitcodes: [0, 2],
         environment: { A: 'a', B: true },
         dependsOn: { db: 'ready' },
-        readiness: { pattern, channel: 'stdout', timeout: 5 },
+        readiness: { pattern, channel: 'stdout', timeout: '5s' },
       },
       db: { command: 'db', readiness: { tcp: { host: 'localhost', port: 5432 } } },
       web: {
@@ -36,7 +36,7 @@ function inputs(): Inputs {
         processName: 'web_%(process_num)d',
         readiness: { http: 'http://x/' },
       },
-      c: { command: 'c', readiness: { check }, exitcodes: '0,1' },
+      c: { command: 'c', readiness: { check }, exitcodes: [0, 1] },
     },
     groups: { g: { programs: ['web', 'c'], priority: 5 } },
     eventListeners: {
@@ -142,12 +142,12 @@ describe("the user's configuration objects", () => {
   it('with a cycle are reported, not followed forever', () => {
     const programs: Record<string, unknown> = { a: { command: 'a' } };
     programs.loop = { command: 'b', environment: programs };
-    expect(() => resolveConfig({ programs }, opts)).toThrow(ConfigError);
+    expect(() => resolveConfig({ programs } as never, opts)).toThrow(ConfigError);
     expect(Object.isFrozen(programs)).toBe(false);
   });
 
   it('with an own __proto__ key (as JSON.parse makes) get no new prototype', () => {
     const input: unknown = JSON.parse('{"programs": {"a": {"command": "a", "__proto__": {"numprocs": 3}}}}');
-    expect(() => resolveConfig(input, opts)).toThrow('Unrecognized option "__proto__"');
+    expect(() => resolveConfig(input as never, opts)).toThrow('Unrecognized option "__proto__"');
   });
 });

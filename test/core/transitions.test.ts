@@ -315,7 +315,7 @@ describe('transition details', () => {
   });
 
   describe('readiness (procvisor)', () => {
-    const rctx: TransitionContext = { ...ctx, readiness: { timeout: 5, startsecs: false } };
+    const rctx: TransitionContext = { ...ctx, readiness: { timeout: 5000, startsecs: false } };
     const starting = { ...SNAP.STARTING, laststart: T0 };
 
     it('spawned: probes and arms the readiness deadline instead of startsecs', () => {
@@ -334,7 +334,7 @@ describe('transition details', () => {
     });
 
     it('ready on top of startsecs: RUNNING only when both have happened, in either order', () => {
-      const both: TransitionContext = { ...ctx, readiness: { timeout: 5, startsecs: true } };
+      const both: TransitionContext = { ...ctx, readiness: { timeout: 5000, startsecs: true } };
       const a = transition(starting, INPUTS.ready, both);
       expect(a.snapshot.state).toBe('STARTING');
       const a2 = transition(a.snapshot, { type: 'timer', timer: 'startsecs', ...LATER }, both);
@@ -352,7 +352,7 @@ describe('transition details', () => {
       expect(e.snapshot).toMatchObject({
         state: 'BACKOFF',
         backoff: 1,
-        spawnerr: 'not ready within 5 seconds (readiness)',
+        spawnerr: 'not ready within 5000 ms (readiness)',
       });
     });
 
@@ -372,7 +372,7 @@ describe('transition details', () => {
     });
 
     it('the startsecs timer alone does not make a process with readiness RUNNING', () => {
-      const both: TransitionContext = { ...ctx, readiness: { timeout: 5, startsecs: true } };
+      const both: TransitionContext = { ...ctx, readiness: { timeout: 5000, startsecs: true } };
       expect(transition(starting, { type: 'timer', timer: 'startsecs', ...LATER }, both).snapshot.state).toBe(
         'STARTING',
       );

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig, type SupervisorConfig } from '../../src/index.js';
+import { ConfigError, resolveConfig as resolveTyped, type ResolvedConfig } from '../../src/index.js';
+// The schema's input, which also takes text forms and names the public type rejects.
+import type { SupervisorSchemaInput as SupervisorConfig } from '../../src/config/schema/index.js';
+
+const resolveConfig = (input: SupervisorConfig): ResolvedConfig => resolveTyped(input as never);
 
 // eventListeners: supervisord's [eventlistener:x] (options.py process_groups_from_parser, section 3.3).
 

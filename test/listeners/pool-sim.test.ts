@@ -11,13 +11,14 @@ import {
   type SupervisorEvent,
 } from '../../src/index.js';
 import { FakeSpawner, type FakeChild } from '../helpers/fake-spawner.js';
+import type { EventTypeName } from '../../src/events/types.js';
 
 // Event listener pools in the simulated tier: real Supervisor, Process and pool code, a ManualClock and a
 // fake spawner whose children the test makes speak the protocol (process.py EventListenerPool,
 // dispatchers.py PEventListenerDispatcher).
 
 const quiet = { stdoutLogfile: 'NONE', stderrLogfile: 'NONE' } as const;
-const listener = (events: string[], extra: Record<string, unknown> = {}) => ({
+const listener = (events: EventTypeName[], extra: Record<string, unknown> = {}) => ({
   command: 'sleep 100',
   events,
   startsecs: 1,

@@ -61,7 +61,7 @@ describe('retry delays', () => {
     const { clock, spawner, sup, spawns } = setup({
       command: 'sleep 9',
       startretries: 6,
-      backoff: { strategy: 'exponential', initial: 1, max: 8 },
+      backoff: { strategy: 'exponential', initial: '1s', max: '8s' },
     });
     await sup.start();
     await failFor(40_000, clock, spawner);
@@ -69,7 +69,7 @@ describe('retry delays', () => {
   });
 
   it('linear with another initial', () => {
-    const policy = { strategy: 'linear', initial: 0.5, max: null, jitter: 0, resetAfter: 0 } as const;
+    const policy = { strategy: 'linear', initial: 500, max: null, jitter: 0, resetAfter: 0 } as const;
     expect([1, 2, 3].map((n) => retryDelayMs(n, policy))).toEqual([500, 1000, 1500]);
     expect(retryDelayMs(3, null)).toBe(3000);
   });
@@ -78,7 +78,7 @@ describe('retry delays', () => {
     const { clock, spawner, sup, spawns } = setup({
       command: 'sleep 9',
       startretries: 1,
-      backoff: { initial: 10, jitter: 0.2 },
+      backoff: { initial: '10s', jitter: 0.2 },
     });
     await sup.start();
     await failFor(13_000, clock, spawner);
@@ -93,7 +93,7 @@ describe('retryAfterFatal', () => {
     const { clock, spawner, sup, spawns, states } = setup({
       command: 'sleep 9',
       startretries: 1,
-      retryAfterFatal: 60,
+      retryAfterFatal: '1m',
     });
     await sup.start();
     await failFor(2000, clock, spawner);
@@ -119,7 +119,7 @@ describe('resetAfter', () => {
       command: 'sleep 9',
       startsecs: 0,
       autorestart: true,
-      backoff: { strategy: 'exponential', initial: 2, resetAfter: 10 },
+      backoff: { strategy: 'exponential', initial: '2s', resetAfter: '10s' },
     });
     await sup.start();
     await flush();

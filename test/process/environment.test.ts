@@ -137,7 +137,7 @@ describe('umask and directory', () => {
     const h = supervise({
       programs: {
         a: prog(['--report'], { umask: 0o027 }),
-        b: prog(['--report'], { umask: '077' }),
+        b: prog(['--report'], { umask: 0o077 }),
         c: prog(['--report']),
       },
     });

@@ -28,10 +28,10 @@ function setup(program: Partial<ProgramConfig>, healthy: () => boolean) {
               checks.push(clock.now());
               return healthy();
             },
-            period: 10,
-            timeout: 5,
+            period: '10s',
+            timeout: '5s',
             failures: 3,
-            gracePeriod: 30,
+            gracePeriod: '30s',
           },
           ...program,
         },
@@ -105,7 +105,7 @@ describe('healthcheck', () => {
 
   it('a check that takes longer than timeout is a failure', async () => {
     const { clock, sup, seen } = setup(
-      { healthcheck: { check: () => new Promise(() => {}), period: 10, timeout: 5, failures: 1 } },
+      { healthcheck: { check: () => new Promise(() => {}), period: '10s', timeout: '5s', failures: 1 } },
       () => true,
     );
     await sup.start();

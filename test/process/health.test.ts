@@ -32,10 +32,10 @@ process.on('SIGTERM', () => process.exit(0));
         autorestart: true,
         healthcheck: {
           http: `http://127.0.0.1:${port}/`,
-          period: 0.2,
-          timeout: 2,
+          period: '200ms',
+          timeout: '2s',
           failures: 2,
-          gracePeriod: 0.2,
+          gracePeriod: '200ms',
         },
       },
     },

@@ -30,7 +30,7 @@ describe('output split inside a character', () => {
           startsecs: 0,
           stdoutLogfile: null,
           stderrLogfile: null,
-          readiness: { pattern: /^héllo ready$/, timeout: 10 },
+          readiness: { pattern: /^héllo ready$/, timeout: '10s' },
         },
       },
     });

@@ -68,7 +68,7 @@ describe('readiness', () => {
     let calls = 0;
     const { sup, clock } = setup({
       programs: {
-        p: { command: 'sleep 100', readiness: { check: () => ++calls >= 3, interval: 0.5 }, ...quiet },
+        p: { command: 'sleep 100', readiness: { check: () => ++calls >= 3, interval: '500ms' }, ...quiet },
       },
     });
     await sup.start();
@@ -86,7 +86,12 @@ describe('readiness', () => {
   it('timeout: the child is killed, the start counts as failed, retries then FATAL', async () => {
     const { sup, clock, spawner, states } = setup({
       programs: {
-        p: { command: 'sleep 100', startretries: 1, readiness: { pattern: 'never', timeout: 2 }, ...quiet },
+        p: {
+          command: 'sleep 100',
+          startretries: 1,
+          readiness: { pattern: 'never', timeout: '2s' },
+          ...quiet,
+        },
       },
     });
     spawner.diesOnSignal = true;
@@ -96,7 +101,7 @@ describe('readiness', () => {
     clock.advance(1000);
     clock.advance(2000);
     expect(states).toEqual(['p:STARTING', 'p:BACKOFF', 'p:STARTING', 'p:BACKOFF', 'p:FATAL']);
-    expect((await sup.getProcessInfo('p')).spawnerr).toBe('not ready within 2 seconds (readiness)');
+    expect((await sup.getProcessInfo('p')).spawnerr).toBe('not ready within 2000 ms (readiness)');
   });
 
   it('rejects a readiness with no kind, or two', () => {

@@ -40,7 +40,7 @@ describe('readiness with real processes', () => {
   it('tcp: RUNNING only once the port accepts connections', async ({ supervise }) => {
     const port = await freePort();
     const h = supervise({
-      programs: { srv: server(port, ['--delay=400'], { readiness: { tcp: port, interval: 0.05 } }) },
+      programs: { srv: server(port, ['--delay=400'], { readiness: { tcp: port, interval: '50ms' } }) },
     });
     let connectableAtRunning: Promise<boolean> | undefined;
     h.sup.on('PROCESS_STATE_RUNNING', () => {
@@ -57,7 +57,7 @@ describe('readiness with real processes', () => {
     const h = supervise({
       programs: {
         srv: server(port, ['--fail=3'], {
-          readiness: { http: `http://127.0.0.1:${port}/health`, interval: 0.05 },
+          readiness: { http: `http://127.0.0.1:${port}/health`, interval: '50ms' },
         }),
       },
     });
@@ -84,7 +84,7 @@ describe('readiness with real processes', () => {
       programs: {
         srv: server(port, ['--delay=100000'], {
           startretries: 1,
-          readiness: { tcp: port, timeout: 0.4, interval: 0.05 },
+          readiness: { tcp: port, timeout: '400ms', interval: '50ms' },
         }),
       },
     });
@@ -98,7 +98,7 @@ describe('readiness with real processes', () => {
       'STARTING->BACKOFF tries:2',
       'BACKOFF->FATAL',
     ]);
-    expect((await h.sup.getProcessInfo('srv')).description).toBe('not ready within 0.4 seconds (readiness)');
+    expect((await h.sup.getProcessInfo('srv')).description).toBe('not ready within 400 ms (readiness)');
     await waitForPidGone(firstPid);
   });
 });
@@ -110,7 +110,7 @@ describe('dependsOn with real processes', () => {
       programs: {
         // web has the higher priority number, so supervisord alone would stop it first anyway;
         // db has the higher one here, and must still stop last.
-        db: server(port, ['--delay=300'], { priority: 900, readiness: { tcp: port, interval: 0.05 } }),
+        db: server(port, ['--delay=300'], { priority: 900, readiness: { tcp: port, interval: '50ms' } }),
         web: {
           command: ['sleep', '100'],
           priority: 1,
@@ -138,7 +138,7 @@ describe('Supervisor.launch with real processes', () => {
     let pid = 0;
     {
       await using sup = await Supervisor.launch(
-        { programs: { srv: server(port, [], { readiness: { tcp: port, interval: 0.05 } }) } },
+        { programs: { srv: server(port, [], { readiness: { tcp: port, interval: '50ms' } }) } },
         { timeout: 10_000 },
       );
       pid = sup.getProcess('srv')!.pid;

@@ -101,7 +101,7 @@ describe.concurrent('FastCGI programs', () => {
   }) => {
     const path = join(tmp, 'f.sock');
     writeFileSync(path, 'stale');
-    const h = supervise({ programs: { f: acceptor({ socket: `unix://${path}`, socketMode: '660' }) } });
+    const h = supervise({ programs: { f: acceptor({ socket: `unix://${path}`, socketMode: 0o660 }) } });
     await h.sup.start();
     await h.reach('f', 'RUNNING');
     expect(statSync(path).isSocket()).toBe(true);
@@ -169,7 +169,10 @@ describe.concurrent('FastCGI programs', () => {
 describe('FastCGI options in the config', () => {
   const bad = (program: Record<string, unknown>, groups?: Record<string, unknown>) => {
     try {
-      resolveConfig({ programs: { f: { command: 'x', ...program } }, ...(groups ? { groups } : {}) });
+      resolveConfig({
+        programs: { f: { command: 'x', ...program } },
+        ...(groups ? { groups } : {}),
+      } as never);
     } catch (err) {
       if (err instanceof ConfigError) return err.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
       throw err;

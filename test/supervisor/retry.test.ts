@@ -13,8 +13,8 @@ it('exponential retries capped at max, then FATAL, then back after retryAfterFat
       p: prog(['--exit=1'], {
         startsecs: 1,
         startretries: 3,
-        backoff: { strategy: 'exponential', initial: 0.2, max: 0.4 },
-        retryAfterFatal: 0.3,
+        backoff: { strategy: 'exponential', initial: '200ms', max: '400ms' },
+        retryAfterFatal: '300ms',
       }),
     },
   });

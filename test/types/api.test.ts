@@ -9,6 +9,10 @@ import {
   SupervisorError,
   WaitTimeoutError,
   type AutoRestart,
+  type ByteSize,
+  type EventTypeName,
+  type LogfilePath,
+  type Signal,
   type ConfigIssue,
   type ErrorCode,
   type EventListenerConfig,
@@ -38,27 +42,24 @@ import {
 } from '../../src/index.js';
 
 describe('config inference', () => {
-  it('types every option as users may write it: the value or its supervisord text', () => {
-    expectTypeOf<ProgramConfig['autorestart']>().toEqualTypeOf<boolean | string | undefined>();
-    expectTypeOf<ProgramConfig['startsecs']>().toEqualTypeOf<number | string | undefined>();
-    expectTypeOf<ProgramConfig['stopsignal']>().toEqualTypeOf<number | string | undefined>();
-    expectTypeOf<ProgramConfig['stdoutLogfileMaxbytes']>().toEqualTypeOf<number | string | undefined>();
-    expectTypeOf<ProgramConfig['stdoutLogfile']>().toEqualTypeOf<string | null | undefined>();
+  it('types every option with its one JavaScript value, not its supervisord text', () => {
+    expectTypeOf<ProgramConfig['autorestart']>().toEqualTypeOf<boolean | 'unexpected' | undefined>();
+    expectTypeOf<ProgramConfig['startsecs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ProgramConfig['numprocs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ProgramConfig['stopsignal']>().toEqualTypeOf<Signal | undefined>();
+    expectTypeOf<ProgramConfig['stdoutLogfileMaxbytes']>().toEqualTypeOf<ByteSize | undefined>();
+    expectTypeOf<ProgramConfig['stdoutLogfile']>().toEqualTypeOf<LogfilePath | undefined>();
     expectTypeOf<ProgramConfig['environment']>().toEqualTypeOf<
       Record<string, string | number | boolean> | undefined
     >();
     type Condition = 'started' | 'ready' | 'exited-ok';
     expectTypeOf<ProgramConfig['dependsOn']>().toEqualTypeOf<
-      | Record<
-          string,
-          Condition | { condition?: Condition | undefined; onExit?: 'stop' | 'restart' | undefined }
-        >
-      | undefined
+      Record<string, Condition | { condition?: Condition; onExit?: 'stop' | 'restart' }> | undefined
     >();
   });
 
   it('requires command and nothing else', () => {
-    expectTypeOf<ProgramConfig['command']>().toEqualTypeOf<string | string[]>();
+    expectTypeOf<ProgramConfig['command']>().toEqualTypeOf<string | readonly string[]>();
     expectTypeOf<{ command: 'node server.js' }>().toExtend<ProgramConfig>();
     expectTypeOf<{ command: ['node', 'server.js'] }>().toExtend<ProgramConfig>();
     expectTypeOf<{ numprocs: 2 }>().not.toExtend<ProgramConfig>();
@@ -83,11 +84,14 @@ describe('config inference', () => {
   it('types readiness kinds and dependsOn conditions', () => {
     const ok: ProgramConfig = {
       command: 'node server.js',
-      readiness: { http: 'http://127.0.0.1:8080/health', timeout: 20 },
+      readiness: { http: 'http://127.0.0.1:8080/health', timeout: '20s' },
       dependsOn: { db: 'ready', migrate: 'exited-ok' },
     };
     const tcp: ProgramConfig = { command: 'x', readiness: { tcp: { port: 5432 } } };
-    const check: ProgramConfig = { command: 'x', readiness: { check: ({ pid }) => pid > 0, interval: 0.5 } };
+    const check: ProgramConfig = {
+      command: 'x',
+      readiness: { check: ({ pid }) => pid > 0, interval: '500ms' },
+    };
     // @ts-expect-error a readiness needs a kind (pattern, tcp, http or check)
     const noKind: ProgramConfig = { command: 'x', readiness: { timeout: 5 } };
     // (Two kinds at once, `{ tcp, http }`, type-checks, as TypeScript merges the members of a union of object
@@ -98,8 +102,8 @@ describe('config inference', () => {
   });
 
   it('types groups, event listener pools and the resolved config', () => {
-    expectTypeOf<GroupDefinition['programs']>().toEqualTypeOf<string | string[]>();
-    expectTypeOf<EventListenerConfig['events']>().toEqualTypeOf<string | string[]>();
+    expectTypeOf<GroupDefinition['programs']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf<EventListenerConfig['events']>().toEqualTypeOf<readonly EventTypeName[]>();
     expectTypeOf<EventListenerConfig>().toHaveProperty('bufferSize');
     const pool: SupervisorConfig = {
       eventListeners: { watcher: { command: 'node listener.js', events: ['PROCESS_STATE_EXITED'] } },

@@ -9,6 +9,7 @@
 import { ConfigError } from '../../errors.js';
 import { expandUser } from '../datatypes.js';
 import type { ParsedSupervisorConfig } from '../schema/index.js';
+import type { SupervisorConfig } from '../input/index.js';
 import type { ResolvedConfig } from '../types.js';
 import { deepFreeze } from './copy.js';
 import { checkDependencies } from './dependencies.js';
@@ -45,7 +46,7 @@ export function parseConfig(input: unknown, opts: ResolveOptions = {}): ParsedSu
  * The input is copied first and is never frozen nor changed: the result is made of new objects (a RegExp
  * `readiness.pattern` is a new RegExp with the same source and flags), except that `check` and
  * `resultHandler` functions are the same functions.
- * @param input the configuration ({@link SupervisorConfig} shape; anything else is reported, not thrown raw)
+ * @param input the configuration (anything that is not a {@link SupervisorConfig} is reported, not thrown raw)
  * @param opts where `%(ENV_*)s` and `%(host_node_name)s` come from
  * @returns the deeply frozen resolved configuration (its RegExps excepted: a frozen global RegExp cannot run)
  * @throws ConfigError listing every problem found (never a partial result, never a ZodError)
@@ -57,7 +58,7 @@ export function parseConfig(input: unknown, opts: ResolveOptions = {}): ParsedSu
  * config.groups[0]?.processes.map((p) => p.name); // ['web_0', 'web_1']
  * ```
  */
-export function resolveConfig(input: unknown, opts: ResolveOptions = {}): ResolvedConfig {
+export function resolveConfig(input: SupervisorConfig, opts: ResolveOptions = {}): ResolvedConfig {
   const issues = new Issues();
   const [config, prepared] = parse(input, opts, issues);
   checkDependencies(config, issues);
@@ -116,7 +117,7 @@ export type ConfigValidation =
  */
 export function validateConfig(input: unknown, opts: ResolveOptions = {}): ConfigValidation {
   try {
-    return { ok: true, config: resolveConfig(input, opts) };
+    return { ok: true, config: resolveConfig(input as SupervisorConfig, opts) };
   } catch (err) {
     if (err instanceof ConfigError) return { ok: false, error: err };
     throw err;

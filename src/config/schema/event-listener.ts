@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { EVENT_PARENTS, type EventTypeName } from '../../events/types.js';
 import { DEFAULT_RESULT_HANDLER_SPEC, type ResultHandler } from '../../listeners/types.js';
 import { integer } from '../datatypes.js';
-import { converted, int } from './options.js';
+import { converted, expecting, int, shown } from './options.js';
 import { checkProgram, crossCheckable, programSchema } from './program.js';
 import { fcgiOptions } from './socket.js';
 
@@ -63,9 +63,14 @@ export const eventListenerSchema = z
     ),
     /** `buffer_size`: events kept for the pool while no listener is READY; when full, the oldest is dropped. @default 10 */
     bufferSize: converted(
-      z.union([z.number().int(), z.string()], { error: 'expected an integer (a number or its text)' }),
+      z.union([z.number().int(), z.string()], { error: expecting('an integer') }),
       (v) => {
-        const n = integer(v);
+        let n: number;
+        try {
+          n = integer(v);
+        } catch {
+          throw new Error(`expected an integer, got ${shown(v)}`);
+        }
         if (n < 1) throw new Error(`buffer_size must be at least 1 (got ${n})`);
         return n;
       },
@@ -124,11 +129,7 @@ export const eventListenerSchema = z
   )
   .transform(({ killasgroup, ...rest }) => ({ ...rest, killasgroup: killasgroup ?? rest.stopasgroup }));
 
-/**
- * An event listener pool as users write it (the input of its schema): every program option,
- * plus `events` (required), `bufferSize` and `resultHandler`.
- * @useDeclaredType
- */
-export type EventListenerConfig = z.input<typeof eventListenerSchema>;
+/** What the event listener schema accepts (text forms included); the public type is `EventListenerConfig`. */
+export type EventListenerSchemaInput = z.input<typeof eventListenerSchema>;
 /** An event listener pool after validation and defaults. */
 export type ParsedEventListenerConfig = z.output<typeof eventListenerSchema>;

@@ -23,10 +23,7 @@ export const groupSchema = z.strictObject({
   priority: int('').default(999).describe("`priority`: the group's start order (lower first). @default 999"),
 });
 
-/**
- * A `groups` entry as users write it: supervisord's `[group:x]`.
- * @useDeclaredType
- */
-export type GroupDefinition = z.input<typeof groupSchema>;
+/** What the group schema accepts (text forms included); the public type is `GroupDefinition`. */
+export type GroupSchemaInput = z.input<typeof groupSchema>;
 /** A `groups` entry after validation and defaults. */
 export type ParsedGroupDefinition = z.output<typeof groupSchema>;

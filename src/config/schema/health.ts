@@ -4,24 +4,23 @@
  * @module
  */
 import { z } from 'zod';
-import { converted, int, secs } from './options.js';
+import { converted, duration, int, kindUnionError } from './options.js';
 
-const positive = (what: string) => secs().refine((v) => v > 0, { error: `${what} must be more than 0 seconds` });
+const positive = (what: string) => duration().refine((v) => v > 0, { error: `${what} must be more than 0` });
 
+// Durations (milliseconds, or text with a unit): see duration.ts.
 const healthCommon = {
-  /** Seconds between two checks. @default 10 */
-  period: positive('period').default(10),
-  /** Seconds one check may take; longer counts as a failure. @default 5 */
-  timeout: positive('timeout').default(5),
+  /** The time between two checks: a Duration. @default '10s' */
+  period: positive('period').default(10_000),
+  /** How long one check may take; longer counts as a failure: a Duration. @default '5s' */
+  timeout: positive('timeout').default(5_000),
   /** Failed checks in a row that make the process unhealthy (and restart it). @default 3 */
   failures: converted(int(''), (n) => {
     if (n < 1) throw new Error('failures must be 1 or more');
     return n;
   }).default(3),
-  /** Seconds after RUNNING before the first check. @default 0 */
-  gracePeriod: secs()
-    .refine((v) => v >= 0, { error: 'gracePeriod must be 0 or more seconds' })
-    .default(0),
+  /** The time after RUNNING before the first check: a Duration. @default 0 */
+  gracePeriod: duration().default(0),
 };
 
 /** `healthcheck`: one kind (`http`, `tcp`, `check` or `exec`) and the common options. */
@@ -56,12 +55,15 @@ export const healthcheck = z
       }),
     ],
     {
-      error: 'expected one of { http }, { tcp }, { check } or { exec }, with optional period, timeout, failures, gracePeriod',
+      error: kindUnionError(
+        'expected one of { http }, { tcp }, { check } or { exec }, with optional period, timeout, failures, gracePeriod',
+      ),
     },
   )
   .nullable()
   .default(null)
   .describe(
     'procvisor health check while RUNNING: { http } (2xx), { tcp } (accepts), { check } (a function) or { exec } ' +
-      '(exits 0), every period seconds (timeout each); after failures in a row the process is restarted. @default null',
+      "(exits 0), every period (timeout each; durations in milliseconds or text like '10s'); after failures in a " +
+        'row the process is restarted. @default null',
   );

@@ -4,16 +4,19 @@
  * supervisord 4.2.5's (`supervisor/options.py ServerOptions._processes_from_section`, `read_config`).
  *
  * Every typed option also accepts supervisord's text form (`'50MB'`, `'SIGTERM'`, `'0,2'`, `'022'`, `'yes'`),
- * converted by the functions of `datatypes.ts`, so the INI reader can pass its strings through unchanged.
+ * converted by the functions of `datatypes.ts`, so the INI reader can pass its strings through unchanged. The
+ * public input types are narrower and hand-written (`../input/`); a type test checks both agree.
  * @module
  */
 
 export { configSchema } from './supervisor.js';
-export type { ParsedSupervisorConfig, SupervisorConfig } from './supervisor.js';
+export type { ParsedSupervisorConfig, SupervisorSchemaInput } from './supervisor.js';
 export { PER_PROCESS_OPTIONS, programSchema } from './program.js';
-export type { ParsedProgramConfig, ProgramConfig } from './program.js';
+export type { ParsedProgramConfig, ProgramSchemaInput } from './program.js';
 export { eventListenerSchema } from './event-listener.js';
-export type { EventListenerConfig, ParsedEventListenerConfig } from './event-listener.js';
+export type { EventListenerSchemaInput, ParsedEventListenerConfig } from './event-listener.js';
 export { groupSchema } from './group.js';
-export type { GroupDefinition, ParsedGroupDefinition } from './group.js';
+export type { GroupSchemaInput, ParsedGroupDefinition } from './group.js';
+// What users write: the hand-written input types, which the schemas accept (test/types/config-input.test.ts).
+export type { EventListenerConfig, GroupDefinition, ProgramConfig, SupervisorConfig } from '../input/index.js';
 export { DEPENDENCY_CONDITIONS } from './readiness.js';

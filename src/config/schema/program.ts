@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { autoRestart, exitCodes, nameToUid, octal, processOrGroupName } from '../datatypes.js';
 import { channelOptions } from './channel.js';
-import { bool, boundedInt, converted, environment, int, secs, signal } from './options.js';
+import { bool, boundedInt, converted, environment, expecting, int, secs, signal } from './options.js';
 import { dependsOn, readiness } from './readiness.js';
 import { fcgiOptions } from './socket.js';
 import { retryOptions } from './retry.js';
@@ -31,6 +31,8 @@ const command = z
     '`command`: a command line, split like a POSIX shell when the process is spawned, or an argv array (never ' +
       'split). Expanded with the per-process names (each element of an array). Required.',
   );
+
+const UMASK = 'a file mode: a number (0o022), octal text (\'022\') or null';
 
 // The program options the cross-checks read: they run when these parsed, even if others did not.
 const CROSS_CHECKED = ['numprocs', 'processName', 'stopasgroup', 'killasgroup'];
@@ -75,8 +77,9 @@ export const programSchema = z
      * @default 'unexpected'
      */
     autorestart: converted(
-      z.union([z.boolean(), z.string()], { error: "expected true, false or 'unexpected'" }),
+      z.union([z.boolean(), z.string()], { error: expecting("true, false or 'unexpected'") }),
       autoRestart,
+      "true, false or 'unexpected'",
     )
       .default('unexpected')
       .describe(
@@ -96,9 +99,10 @@ export const programSchema = z
     /** `exitcodes`: the expected exit codes (for autorestart 'unexpected'), each 0..255. @default [0] */
     exitcodes: converted(
       z.union([z.array(z.union([z.number().int(), z.string()])), z.string(), z.number().int()], {
-        error: "expected a list of exit codes (numbers 0..255), or their comma list like '0,2'",
+        error: expecting('a list of exit codes, each an integer 0..255'),
       }),
       exitCodes,
+      'a list of exit codes, each an integer 0..255',
     )
       .default([0])
       .describe('`exitcodes`: expected exit codes, each 0..255 (or a comma list like "0,2"). @default [0]'),
@@ -150,10 +154,9 @@ export const programSchema = z
       ),
     /** `umask`: file mode creation mask of the child, a number or octal text ('022'). @default null (inherit) */
     umask: converted(
-      z.union([z.number().int(), z.string(), z.null()], {
-        error: "expected a mode number or octal text like '022'",
-      }),
+      z.union([z.number().int(), z.string(), z.null()], { error: expecting(UMASK) }),
       (v) => (v === null ? null : octal(v)),
+      UMASK,
     )
       .default(null)
       .describe(
@@ -219,11 +222,10 @@ export function crossCheckable(payload: {
 }
 
 /**
- * A program as users write it (the input of the program schema): supervisord's `[program:x]` options,
- * camelCased. Only `command` is required.
- * @useDeclaredType
+ * What the program schema accepts: {@link ProgramConfig} and supervisord's text forms (`'3'`, `'true'`),
+ * which the INI entry gives it. Internal: the public type is the hand-written `ProgramConfig`.
  */
-export type ProgramConfig = z.input<typeof programSchema>;
+export type ProgramSchemaInput = z.input<typeof programSchema>;
 /** A program after validation and defaults, before `%(name)s` expansion of the per-process options. */
 export type ParsedProgramConfig = z.output<typeof programSchema>;
 

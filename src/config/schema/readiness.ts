@@ -5,18 +5,23 @@
  */
 
 import { z } from 'zod';
-import { bool, secs } from './options.js';
+import { bool, duration, kindUnionError } from './options.js';
 
 /** A dependency condition of `dependsOn`. */
 export const DEPENDENCY_CONDITIONS = ['started', 'ready', 'exited-ok'] as const;
 
 const readinessCommon = {
-  /** Seconds to wait for readiness before the start counts as failed (BACKOFF). @default 30 */
-  timeout: secs()
-    .default(30)
-    .describe('Seconds to wait for readiness; past it the start failed. @default 30'),
-  /** Seconds between attempts of the tcp, http and check kinds. @default 0.1 */
-  interval: secs().default(0.1).describe('Seconds between tcp/http/check attempts. @default 0.1'),
+  /** How long to wait for readiness before the start counts as failed (BACKOFF): a Duration. @default '30s' */
+  timeout: duration()
+    .default(30_000)
+    .describe(
+      "How long to wait for readiness; past it the start failed. Milliseconds, or text with a unit ('30s'). " +
+        '@default "30s"',
+    ),
+  /** The pause between attempts of the tcp, http and check kinds: a Duration. @default '100ms' */
+  interval: duration()
+    .default(100)
+    .describe("Pause between tcp/http/check attempts. Milliseconds, or text with a unit ('100ms'). @default 100"),
   /** Also require `startsecs` to have passed (readiness on top of startsecs). @default false */
   startsecs: bool()
     .default(false)
@@ -62,8 +67,9 @@ export const readiness = z
       }),
     ],
     {
-      error:
+      error: kindUnionError(
         'expected one of { pattern }, { tcp }, { http } or { check }, with optional timeout, interval, startsecs',
+      ),
     },
   )
   .nullable()

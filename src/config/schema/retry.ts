@@ -5,46 +5,47 @@
  * @module
  */
 import { z } from 'zod';
-import { secs } from './options.js';
+import { duration } from './options.js';
 
-const nonNegative = (what: string) =>
-  secs().refine((v) => v >= 0, { error: `${what} must be 0 or more seconds` });
+// Durations (milliseconds, or text with a unit): see duration.ts, whose parser rejects negative ones.
 
 /** `backoff` and `retryAfterFatal`, as schema entries. */
 export const retryOptions = {
   /**
-   * procvisor: the delay before each retry of a failed start (BACKOFF), in seconds. `linear` with `initial: 1`
-   * and no `max` is supervisord's 1 s, 2 s, 3 s...; `exponential` doubles from `initial`; `max` caps it;
-   * `jitter` (0..1) spreads each delay randomly by up to that fraction either way. `resetAfter` (seconds,
-   * default 0 = when RUNNING, as supervisord): until the process has been up that long, an exit counts as a
-   * failure too and its autorestart waits the next delay.
+   * procvisor: the delay before each retry of a failed start (BACKOFF). `initial`, `max` and `resetAfter` are
+   * Durations (milliseconds, or text with a unit). `linear` with `initial: '1s'` and no `max` is supervisord's
+   * 1 s, 2 s, 3 s...; `exponential` doubles from `initial`; `max` caps it; `jitter` (0..1) spreads each delay
+   * randomly by up to that fraction either way. `resetAfter` (default 0 = when RUNNING, as supervisord):
+   * until the process has been up that long, an exit counts as a failure too and its autorestart waits the
+   * next delay.
    * @default null (supervisord's delays)
-   * @example { strategy: 'exponential', initial: 1, max: 30, jitter: 0.1 }
+   * @example { strategy: 'exponential', initial: '1s', max: '30s', jitter: 0.1 }
    */
   backoff: z
     .strictObject(
       {
         strategy: z.enum(['linear', 'exponential']).default('linear'),
-        initial: nonNegative('backoff.initial').default(1),
-        max: z.union([nonNegative('backoff.max'), z.null()]).default(null),
+        initial: duration().default(1000),
+        max: duration().nullable().default(null),
         jitter: z.number().min(0).max(1).default(0),
-        resetAfter: nonNegative('backoff.resetAfter').default(0),
+        resetAfter: duration().default(0),
       },
       { error: "expected { strategy?: 'linear' | 'exponential', initial?, max?, jitter?, resetAfter? } or null" },
     )
     .nullable()
     .default(null)
     .describe(
-      "procvisor: retry delays in seconds: { strategy: 'linear' | 'exponential', initial, max, jitter (0..1), " +
+      "procvisor: retry delays (milliseconds, or text like '1s'): { strategy: 'linear' | 'exponential', initial, max, jitter (0..1), " +
         'resetAfter }; null = supervisord (1 s, 2 s, 3 s...). @default null',
     ),
   /**
-   * procvisor: seconds after FATAL to start the process again, counting its tries afresh; null = never
-   * (supervisord).
+   * procvisor: how long after FATAL to start the process again, counting its tries afresh: a Duration
+   * (milliseconds, or text with a unit such as `'5m'`); null = never (supervisord).
    * @default null
    */
-  retryAfterFatal: z
-    .union([nonNegative('retryAfterFatal'), z.null()])
+  retryAfterFatal: duration()
+    .nullable()
     .default(null)
-    .describe('procvisor: seconds after FATAL to start again, counting tries afresh; null = never. @default null'),
+    .describe("procvisor: how long after FATAL to start again (milliseconds, or text like '5m'), counting tries afresh; " +
+        'null = never. @default null'),
 };

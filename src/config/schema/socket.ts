@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { octal } from '../datatypes.js';
-import { converted, int } from './options.js';
+import { converted, expecting, int } from './options.js';
 
 /** `socket`, `socketBacklog`, `socketOwner`, `socketMode`: all unset for an ordinary program. */
 export const fcgiOptions = {
@@ -36,8 +36,9 @@ export const fcgiOptions = {
     .describe("`socket_owner`: 'user' or 'user:group' owning a unix socket. @default the program's user"),
   /** `socket_mode`: the permission bits of a unix `socket`, a number (0o660) or octal text ('660'). @default 0o700 */
   socketMode: converted(
-    z.union([z.number().int(), z.string()], { error: "expected a mode number or octal text like '660'" }),
+    z.union([z.number().int(), z.string()], { error: expecting("a file mode: a number (0o660) or octal text ('660')") }),
     octal,
+    "a file mode: a number (0o660) or octal text ('660')",
   )
     .optional()
     .describe('`socket_mode`: permission bits of a unix socket, a number or octal text. @default 0o700'),

@@ -9,8 +9,10 @@ import { z } from 'zod';
 import { loggingLevel } from '../datatypes.js';
 import { eventListenerSchema } from './event-listener.js';
 import { groupSchema } from './group.js';
-import { bool, boundedInt, bytes, converted, environment, int } from './options.js';
+import { bool, boundedInt, bytes, converted, environment, expecting, int } from './options.js';
 import { programSchema } from './program.js';
+
+const LOG_LEVEL = 'a log level: critical, error, warn, info, debug, trace or blather';
 
 /**
  * The whole configuration: supervisord's `[supervisord]` options, the programs and the groups. The checks
@@ -94,15 +96,12 @@ export const configSchema = z
       .default(10)
       .describe('`logfile_backups`: rotated activity logs to keep; 0 = none. @default 10'),
     /** `loglevel`: critical, error, warn, info, debug, trace or blather. @default 'info' */
-    loglevel: converted(z.string({ error: 'expected a log level name' }), loggingLevel)
+    loglevel: converted(z.string({ error: expecting(LOG_LEVEL) }), loggingLevel, LOG_LEVEL)
       .default('info')
       .describe('`loglevel`: critical, error, warn, info, debug, trace or blather. @default "info"'),
   });
 
-/**
- * The configuration as users write it (also published as a JSON Schema: `configJsonSchema`).
- * @useDeclaredType
- */
-export type SupervisorConfig = z.input<typeof configSchema>;
+/** What the configuration schema accepts (text forms included); the public type is `SupervisorConfig`. */
+export type SupervisorSchemaInput = z.input<typeof configSchema>;
 /** The configuration after validation and defaults, before expansion (see `parseConfig`). */
 export type ParsedSupervisorConfig = z.output<typeof configSchema>;
