@@ -54,19 +54,32 @@ export class SupervisorError extends Error {
   readonly faultCode: number;
   /** Text after the fault name, as in supervisord's faultString `NAME: text`. */
   readonly text: string;
+  /**
+   * What to do about it, when procvisor knows more than supervisord says (e.g. the process names of a
+   * numprocs program for `BAD_NAME`). In `message`, in parentheses after the faultString; never on the wire.
+   */
+  readonly hint: string | undefined;
 
   /**
-   * An error with a fault name and text; the message is supervisord's faultString, `CODE: text`.
+   * An error with a fault name and text; the message is supervisord's faultString, `CODE: text`, followed by
+   * ` (hint)` when there is a hint.
    * @param code - the fault name (or `CONFIG_ERROR`, `WAIT_FAILED`)
    * @param text - what follows the fault name in the message; `''` for none
-   * @param options - `cause`: the underlying error
+   * @param options - `cause`: the underlying error; `hint`: what to do about it
    */
-  constructor(code: ErrorCode, text = '', options?: { cause?: unknown }) {
-    super(text ? `${code}: ${text}` : code, options);
+  constructor(code: ErrorCode, text = '', options?: { cause?: unknown; hint?: string }) {
+    const faultString = text ? `${code}: ${text}` : code;
+    super(options?.hint ? `${faultString} (${options.hint})` : faultString, options);
     this.name = new.target.name;
     this.code = code;
     this.faultCode = code === 'CONFIG_ERROR' || code === 'WAIT_FAILED' ? 0 : Faults[code];
     this.text = text;
+    this.hint = options?.hint || undefined;
+  }
+
+  /** supervisord's faultString for this error: `CODE: text`, or `CODE` (the message without the hint). */
+  get faultString(): string {
+    return this.text ? `${this.code}: ${this.text}` : this.code;
   }
 }
 
@@ -77,15 +90,19 @@ export class SupervisorError extends Error {
  * await sup.stopProcess('nosuch').catch((err) => {
  *   if (err instanceof BadNameError) console.log(err.message); // BAD_NAME: nosuch
  * });
+ * // A numprocs program's processes are `web:web-00`, ...; the message says so:
+ * // BAD_NAME: web (web is a group of 2 processes: web:web-00, web:web-01; use 'web:*' for all of them)
  * ```
  */
 export class BadNameError extends SupervisorError {
   /**
-   * `BAD_NAME: <name>`.
+   * `BAD_NAME: <name>`, and the hint in parentheses when there is one.
    * @param name - the name that did not resolve, as given
+   * @param hint - the names that would, e.g. `web is a group of 2 processes: web:web-00, web:web-01; use
+   *   'web:*' for all of them`
    */
-  constructor(name: string) {
-    super('BAD_NAME', name);
+  constructor(name: string, hint?: string) {
+    super('BAD_NAME', name, hint ? { hint } : undefined);
   }
 }
 
@@ -214,15 +231,25 @@ export interface ConfigIssue {
 export class ConfigError extends SupervisorError {
   /** Every problem found. */
   readonly issues: readonly ConfigIssue[];
+  /**
+   * @internal How many of the first `issues` supervisord itself would report, for the XML-RPC wire
+   * (`CANT_REREAD`): all of them, except after an INI read, where supervisord stops at its first error.
+   */
+  readonly wireIssues: number;
 
   /**
    * `CONFIG_ERROR: ` and one line per issue (see {@link ConfigError.format}).
    * @param issues - every problem found (at least one)
-   * @param options - `cause`: the underlying error
+   * @param options - `cause`: the underlying error; `wireIssues`: how many of the first issues the XML-RPC wire reports (internal)
    */
-  constructor(issues: readonly ConfigIssue[], options?: { cause?: unknown }) {
-    super('CONFIG_ERROR', ConfigError.format(issues), options);
+  constructor(issues: readonly ConfigIssue[], options?: { cause?: unknown; wireIssues?: number }) {
+    super(
+      'CONFIG_ERROR',
+      ConfigError.format(issues),
+      options?.cause === undefined ? {} : { cause: options.cause },
+    );
     this.issues = issues;
+    this.wireIssues = Math.min(options?.wireIssues ?? issues.length, issues.length);
   }
 
   /** One line per issue: `path: message` (with `file:line [section]` first when known). */

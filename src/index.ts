@@ -45,14 +45,39 @@ export type { LinesOptions } from './logging/lines.js';
 export type { SyslogOptions } from './logging/syslog.js';
 export type { TailResult } from './logging/read.js';
 export type { Channel, LogErrorRecord } from './logging/types.js';
+export { FaultWarningCodes } from './supervisor/fault-warnings.js';
+export type { FaultWarningCode } from './supervisor/fault-warnings.js';
 export { resolveConfig, validateConfig, configJsonSchema, CONFIG_LIMITS } from './config/index.js';
 export type { ResolveOptions, ConfigValidation, JsonSchema } from './config/index.js';
 export type {
   SupervisorConfig,
   ProgramConfig,
+  ProcessOptions,
+  FcgiOptions,
+  StdoutLogOptions,
+  StderrLogOptions,
   GroupDefinition,
   EventListenerConfig,
+  ReadinessDefinition,
+  ReadinessTiming,
+  HealthcheckDefinition,
+  HealthcheckTiming,
+  BackoffDefinition,
+  DependencyDefinition,
+  DependencyConditionName,
+  CheckedProcess,
+  TcpTarget,
+  Signal,
+  SignalName,
+  ByteSize,
+  LogfilePath,
+  LogLevelName,
+  RotationInterval,
+  EnvironmentInput,
+  Duration,
+  DurationUnit,
 } from './config/index.js';
+export { parseDuration } from './config/index.js';
 export type {
   ResolvedConfig,
   GroupConfig,

@@ -140,6 +140,6 @@ export function fcgiFromSection(ctx: ReadContext, section: string, cwd: string):
       processes: result.processes,
       socket: { url: parsed.url, backlog, mode: parsed.mode },
     },
-    program: program as ProgramConfig,
+    program: program as unknown as ProgramConfig,
   };
 }

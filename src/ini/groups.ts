@@ -22,7 +22,7 @@ import { nameRecord } from '../config/name-record.js';
 /** An `[eventlistener:x]` as a config entry: the program options plus the pool's own. */
 export type EventListenerConfig = ProgramConfig & {
   /** `events`: the event type names the pool subscribes to (upper-cased, each once). */
-  events: string[];
+  events: readonly string[];
   /** `buffer_size`: events queued per pool before the oldest is dropped. @default 10 */
   bufferSize?: number;
   /**

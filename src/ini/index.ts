@@ -19,7 +19,6 @@ import type { SupervisorConfig } from '../config/schema/index.js';
 import { ConfigError } from '../errors.js';
 import type { ConfigIssue } from '../errors.js';
 import type { SupervisorIniParser } from './config-parser.js';
-import type { EventListenerConfig } from './groups.js';
 import { IniValueError } from './ini-error.js';
 import type { IniModel } from './model.js';
 import { readConfig } from './read-config.js';
@@ -47,7 +46,6 @@ export type {
  * {@link serversOf}; a copy made with `{ ...config }` does not keep it).
  */
 export type IniConfig = SupervisorConfig & {
-  readonly eventListeners?: Record<string, EventListenerConfig>;
   readonly servers?: IniServers;
 };
 
@@ -90,8 +88,10 @@ function placeIssue(parser: SupervisorIniParser, issue: ConfigIssue): ConfigIssu
 }
 
 function finish(result: ReadResult, opts: IniReadOptions): IniConfig {
-  const config = result.config as IniConfig & { eventListeners?: Record<string, EventListenerConfig> };
-  if (Object.keys(result.eventListeners).length > 0) config.eventListeners = result.eventListeners;
+  const config = result.config as IniConfig;
+  // The pools' events and handlers were checked as the sections were read: they fit EventListenerConfig.
+  if (Object.keys(result.eventListeners).length > 0)
+    (config as { eventListeners?: unknown }).eventListeners = result.eventListeners;
   // Not a config option: non-enumerable, so `new Supervisor(config)` and toIni do not see it.
   const servers: IniServers = { http: result.model.http_servers, supervisorctl: result.supervisorctl };
   Object.defineProperty(config, 'servers', { value: servers, enumerable: false });

@@ -366,7 +366,7 @@ function programEntry(
     const names = { program_name: parts.programName, numprocs: parts.numprocs };
     out['environment'] = environmentTemplate(ctx, parts.environmentStr, names);
   }
-  return out as ProgramConfig;
+  return out as unknown as ProgramConfig;
 }
 
 const PLACEHOLDER = (i: number): string => `PROCVISORxDEFERREDx${i}x`;

@@ -12,7 +12,7 @@ import { SupervisorError } from '../errors.js';
 import { RemoteCommunicationEvent, type SupervisorEvent } from '../events/events.js';
 import type { ProgramGroup } from '../group/program-group.js';
 import { allResults, startAll, type ProcessResult } from '../group/results.js';
-import type { WaitForOptions } from '../process/options.js';
+import { waitBounds, type WaitForOptions } from '../process/options.js';
 import type { Process } from '../process/process.js';
 import type { ProcessStateName } from '../core/states.js';
 import type { Waiters } from '../waiter.js';
@@ -204,12 +204,36 @@ export abstract class ControlApi extends LogApi {
 
   // ---- objects and waits --------------------------------------------------------------------------------
 
-  /** The active group with this name, or undefined. */
+  /**
+   * The active group with this name (a program's name, a `groups` entry's, an event listener pool's), or
+   * `undefined` when there is none: check before use. A group is named without `:` (`'web'`, not `'web:*'`).
+   * `groups` lists them all.
+   * @example
+   * ```ts
+   * const web = sup.getGroup('web');
+   * if (web) console.log(web.processes.map((p) => p.namespec)); // [ 'web:web-00', 'web:web-01' ]
+   * ```
+   */
   getGroup(name: string): ProgramGroup | undefined {
     return this._groups().get(name);
   }
 
-  /** The process named `group:name` or by a bare name (as supervisord resolves names), or undefined. */
+  /**
+   * The process with this name, or `undefined` when none has it: check before use. Names are resolved as
+   * supervisord resolves them: `group:name`, or a bare name for a process alone in a group of its own name
+   * (a program with `numprocs: 1` and the default `processName`). The processes of a `numprocs: 3` program
+   * `web` are `web:web-00`, `web:web-01`, `web:web-02` (its `processName`, `%(program_name)s-%(process_num)02d`
+   * by convention); `getProcess('web')` is then `undefined`. List the names with
+   * `sup.getGroup('web')?.processes.map((p) => p.namespec)` or `getAllProcessInfo()`. The control methods
+   * (`startProcess`, …) reject such a name with a `BAD_NAME` whose message lists the names, and take
+   * `'web:*'` for the whole group.
+   * @example
+   * ```ts
+   * const web = sup.getProcess('web:web-00');
+   * if (!web) throw new Error('no process web:web-00');
+   * console.log(web.pid);
+   * ```
+   */
   getProcess(name: string): Process | undefined {
     try {
       return lookup(this._groups(), name).process ?? undefined;
@@ -220,7 +244,8 @@ export abstract class ControlApi extends LogApi {
 
   /**
    * Resolves with the process once its state satisfies `want` (a state, a list, or a predicate), at once if
-   * it already does. Rejects with WAIT_FAILED after `timeout` ms or when the process is removed, with
+   * it already does. Rejects with WAIT_FAILED after `timeout` (a Duration: ms, or `'5s'`) or when the process
+   * is removed, with
    * SHUTDOWN_STATE at shutdown, or when `signal` aborts. Always removes its listener.
    */
   async waitForState(
@@ -241,24 +266,27 @@ export abstract class ControlApi extends LogApi {
   }
   /**
    * Resolves once every process has settled: none is STARTING, BACKOFF or STOPPING, and none waits for a
-   * dependency that can still be met. Rejects with WAIT_FAILED after `timeout` ms, SHUTDOWN_STATE at shutdown.
+   * dependency that can still be met. Rejects with WAIT_FAILED after `timeout` (a Duration: ms, or `'5s'`),
+   * SHUTDOWN_STATE at shutdown.
    */
   async waitForSettled(options: WaitForOptions = {}): Promise<void> {
     const { waiters, scope } = this._waits();
     const { check, failure } = settledCheck(scope);
-    await waiters.wait({ check, ...options, onTimeout: failure });
+    const bounds = waitBounds(options);
+    await waiters.wait({ check, ...bounds, onTimeout: () => failure(bounds.timeout) });
   }
 
   /**
    * Resolves once every autostart process is RUNNING (or, for a one-shot, EXITED with an expected code).
    * Rejects with WAIT_FAILED, carrying the failing process's info and last output lines, as soon as one fails
    * for good (FATAL, UNKNOWN, an unexpected exit that will not restart, a dependency that cannot be met), or
-   * after `timeout` ms; with SHUTDOWN_STATE at shutdown.
+   * after `timeout` (a Duration: ms, or `'5s'`); with SHUTDOWN_STATE at shutdown.
    */
   async waitForReady(options: WaitForOptions = {}): Promise<void> {
     const { waiters, scope } = this._waits();
     const { check, failure } = readyCheck(scope);
-    await waiters.wait({ check, ...options, onTimeout: failure });
+    const bounds = waitBounds(options);
+    await waiters.wait({ check, ...bounds, onTimeout: () => failure(bounds.timeout) });
   }
 }
 

@@ -50,6 +50,14 @@ export interface SupervisorOptions {
    */
   readonly handleSignals?: boolean;
   /**
+   * Report faults nobody listens for as process warnings (Node prints them on stderr), once per fault: a log
+   * file that cannot be written or a full disk (code `PROCVISOR_LOG_FAULT`), syslog gone away
+   * (`PROCVISOR_SYSLOG_FAULT`). The `'logError'` event and `getProcessInfo().faults` report them either way.
+   * `false` silences them; so does `node --disable-warning=PROCVISOR_LOG_FAULT`. See `docs/logging.md`.
+   * @default true
+   */
+  readonly warnings?: boolean;
+  /**
    * Where the configuration comes from when it is read again: by `reloadConfig()` without an argument
    * (supervisord's `reread`) and by `restart()`. Throw (a ConfigError, for instance) when it cannot be read.
    * @example

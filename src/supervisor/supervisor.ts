@@ -5,7 +5,7 @@
  */
 import { systemClock, type Clock } from '../clock.js';
 import type { SupervisorConfig } from '../config/index.js';
-import type { GroupConfig, ResolvedConfig } from '../config/types.js';
+import type { ResolvedConfig } from '../config/types.js';
 import { diffGroups } from '../core/reload-diff.js';
 import { BadNameError, ShutdownStateError, SupervisorError } from '../errors.js';
 import { ProcessStateEvent, SupervisorStateChangeEvent, type SupervisorEvent } from '../events/events.js';
@@ -21,6 +21,7 @@ import { allConfigInfo, type ConfigInfo } from './config-info.js';
 import { ConfigUsers } from './config-users.js';
 import { DependencyGate } from './dependencies.js';
 import { lookupProcess } from './lookup.js';
+import { FaultWarnings } from './fault-warnings.js';
 import { Pacer } from './pacer.js';
 import { stopGroupsInOrder } from './shutdown.js';
 import type { WaitScope } from './waits.js';
@@ -57,8 +58,12 @@ export class Supervisor extends ConfigApi {
   readonly #registry: GroupRegistry;
   /** The active groups, by name. */
   readonly #groups: Map<string, ProgramGroup>;
+  readonly #faultWarnings: FaultWarnings;
   readonly #mainLog = new MainLog({
-    fault: (message, err) => this.#log('error', `${message}: ${(err as Error).message}`),
+    fault: (message, err) => {
+      this.#log('error', `${message}: ${(err as Error).message}`);
+      this.#faultWarnings.mainLogError(message, err);
+    },
   });
   #phase: SupervisorPhase = 'new';
   readonly #gate = new DependencyGate(() => this.processes);
@@ -77,6 +82,7 @@ export class Supervisor extends ConfigApi {
   constructor(config: SupervisorConfig | ResolvedConfig, options: SupervisorOptions = {}) {
     super();
     this.#options = options;
+    this.#faultWarnings = new FaultWarnings(options.warnings ?? true);
     this.#config = resolveGiven(config, options);
     this.#clock = options.clock ?? systemClock;
     this.#pacer = new Pacer(this.#clock);
@@ -92,7 +98,10 @@ export class Supervisor extends ConfigApi {
       stopwaitsecs: () => this.groups.map((g) => g.processes.map((p) => p.config.stopwaitsecs)),
       event: (event, groupName) => this.#relay(event, groupName),
       log: (record) => this.#record(record),
-      logError: (record) => this.emit('logError', record),
+      logError: (record) => {
+        this.emit('logError', record);
+        this.#faultWarnings.logError(record);
+      },
     });
     this.#containment = wired.containment;
     this.#context = wired.context;
@@ -157,7 +166,7 @@ export class Supervisor extends ConfigApi {
     await this.#mainLog.open(this.#config);
     this.#log('info', `procvisor started with pid ${process.pid}`);
     await this.#registry.openSockets(this.#config.groups);
-    for (const g of this.#config.groups) this.#addGroup(g);
+    for (const g of this.#config.groups) this.#registry.add(g);
     this._emit(new SupervisorStateChangeEvent('RUNNING'));
     await this.#gate.autostartAll(this._sortedGroups().flatMap((g) => g.processes));
   }
@@ -238,7 +247,7 @@ export class Supervisor extends ConfigApi {
     if (!config) throw new BadNameError(name);
     if (this.#groups.has(name)) throw new SupervisorError('ALREADY_ADDED', name);
     await this.#registry.openSockets([config]);
-    await this.#gate.autostartAll(this.#addGroup(config).processes);
+    await this.#gate.autostartAll(this.#registry.add(config).processes);
     return true;
   }
 
@@ -287,8 +296,8 @@ export class Supervisor extends ConfigApi {
    * down before rejecting, so nothing is left running. Made for tests and scripts:
    * `await using sup = await Supervisor.launch(config)`.
    * @param config - as for the constructor
-   * @param options - the constructor's options, plus `timeout` (milliseconds; default: no limit) and `signal`
-   *   for the wait until ready
+   * @param options - the constructor's options, plus `timeout` (a Duration: milliseconds, or text with a unit
+   *   such as `'30s'`; default: no limit) and `signal` for the wait until ready
    * @throws WaitTimeoutError when a process fails to become ready (with its info and last output lines)
    */
   static async launch(
@@ -344,10 +353,6 @@ export class Supervisor extends ConfigApi {
       running: () => this.#phase === 'running',
     };
     return { waiters: this.#waiters, scope };
-  }
-
-  #addGroup(config: GroupConfig): ProgramGroup {
-    return this.#registry.add(config);
   }
 
   /** A process's event, after its own listeners: its group's, the supervisor's, the pools; then the waits. */

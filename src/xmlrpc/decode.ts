@@ -84,6 +84,10 @@ export class CallDecoder {
   #params: XmlRpcValue[] | undefined;
   #error: XmlRpcDecodeError | null = null;
 
+  /**
+   * A decoder for one call.
+   * @param limits - the body's nesting and size bounds
+   */
   constructor(limits: DecodeLimits) {
     this.#limits = limits;
     const p = this.#parser;

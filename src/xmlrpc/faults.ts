@@ -9,6 +9,7 @@ import { ConfigError, Faults, SupervisorError, type FaultName } from '../errors.
 export class XmlRpcFault extends Error {
   override readonly name = 'XmlRpcFault';
 
+  /** A fault with supervisord's number and string. */
   constructor(
     /** supervisord's fault number. */
     readonly faultCode: number,
@@ -24,9 +25,15 @@ export class XmlRpcFault extends Error {
   }
 }
 
-/** What a reread failure says: the parse messages, without the `file:line` our own errors put first. */
+/**
+ * What a reread failure says: the parse messages, without the `file:line` our own errors put first; for an
+ * INI file only supervisord's first (it stops there; procvisor's ConfigError lists the others too).
+ */
 export function cantReread(err: ConfigError): XmlRpcFault {
-  const messages = err.issues.map((i) => i.message).filter((m) => m !== '');
+  const messages = err.issues
+    .slice(0, err.wireIssues)
+    .map((i) => i.message)
+    .filter((m) => m !== '');
   return XmlRpcFault.of('CANT_REREAD', messages.length ? messages.join('\n') : err.text);
 }
 
@@ -41,7 +48,8 @@ export function toFault(err: unknown): XmlRpcFault | null {
   if (err instanceof SupervisorError) {
     // WAIT_FAILED is procvisor's own: a wait ended because the group was removed under it.
     if (err.code === 'WAIT_FAILED') return XmlRpcFault.of('FAILED', err.text);
-    return new XmlRpcFault(err.faultCode, err.message);
+    // faultString, not message: a hint (e.g. BAD_NAME's process names) is procvisor's, not supervisord's.
+    return new XmlRpcFault(err.faultCode, err.faultString);
   }
   if (err instanceof TypeError) return XmlRpcFault.of('INCORRECT_PARAMETERS');
   return null;

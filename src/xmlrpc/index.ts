@@ -1,5 +1,5 @@
 /**
- * `procvisor/xmlrpc`: serves a {@link Supervisor} over supervisord 4.2.5's HTTP interface, so unmodified
+ * `procvisor/xmlrpc`: serves a `Supervisor` over supervisord 4.2.5's HTTP interface, so unmodified
  * supervisorctl, superlance, Cesi, multivisor and Ansible's supervisorctl module drive it. XML-RPC on
  * `POST /RPC2` (the 41 methods of the `supervisor` and `system` namespaces, with supervisord's results and
  * faults), log tails on `GET /logtail/<name>[/stdout|/stderr]` and `GET /mainlogtail`, over TCP and a unix

@@ -15,7 +15,7 @@ async function fault(p: Promise<unknown>): Promise<string> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof SupervisorError) return err.message;
+    if (err instanceof SupervisorError) return err.faultString;
     throw err;
   }
   return 'no fault';

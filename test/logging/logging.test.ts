@@ -13,6 +13,7 @@ import type { LogErrorRecord, ProcessCommunicationEvent } from '../../src/index.
 import { it } from '../helpers/core.js';
 import { prog } from '../helpers/logging.js';
 import { EventRecorder, waitForEvent } from '../helpers/wait.js';
+import { captureWarnings } from '../helpers/warnings.js';
 
 /** Line k of the fixture's `lines:` and `bytes:` output. */
 function lineOf(k: number): string {
@@ -395,6 +396,7 @@ describe.concurrent('faults', () => {
   }) => {
     const dirAsFile = join(tmp, 'a-directory');
     mkdirSync(dirAsFile);
+    using warnings = captureWarnings({ message: dirAsFile });
     const h = supervise({
       programs: {
         bad: prog(['out:lost\\n', 'err:kept\\n', 'stdin', 'exit:0'], {
@@ -419,6 +421,9 @@ describe.concurrent('faults', () => {
     expect(bad.faults.join('\n')).toMatch(/bad: stdout log .*a-directory: EISDIR/);
     // The note is in getProcessInfo too (a procvisor field beside supervisord's struct).
     expect((await h.sup.getProcessInfo('bad')).faults?.join('\n')).toMatch(/a-directory: EISDIR/);
+    expect((await warnings.nth()).message).toMatch(
+      /^procvisor: bad stdout: cannot write to log file .*EISDIR/,
+    );
     await h.sup.sendProcessStdin('bad', 'go\n');
     await h.reach('bad', 'EXITED');
     await logsWritten(h.sup, 'bad');
@@ -428,6 +433,7 @@ describe.concurrent('faults', () => {
   it('a full disk (/dev/full): logError once, output dropped, the child keeps running', async ({
     supervise,
   }) => {
+    using warnings = captureWarnings({ message: '/dev/full' });
     const h = supervise({
       programs: {
         full: prog(['out:one\\n', 'sleep:30', 'out:two\\n', 'stdin', 'out:three\\n', 'exit:0'], {
@@ -447,5 +453,12 @@ describe.concurrent('faults', () => {
     await logsWritten(h.sup, 'full');
     expect(exited.expected).toBe(true);
     expect(h.output('full')).toBe('one\ntwo\nthree\n');
+    // Also a process warning, once, with a code to filter on.
+    const warning = (await warnings.nth()) as Error & { code?: string };
+    expect(warning).toMatchObject({ name: 'ProcvisorWarning', code: 'PROCVISOR_LOG_FAULT' });
+    expect(warning.message).toMatch(
+      /^procvisor: full stdout: cannot write to log file \/dev\/full: .*ENOSPC/,
+    );
+    expect(warnings.warnings).toHaveLength(1);
   });
 });

@@ -13,6 +13,7 @@ import type { LogErrorRecord, ProgramConfig } from '../../src/index.js';
 import { acquireSyslog, syslogMessages } from '../../src/logging/syslog.js';
 import { it } from '../helpers/core.js';
 import { DEADLINE_MS, waitForEvent, waitUntil } from '../helpers/wait.js';
+import { captureWarnings } from '../helpers/warnings.js';
 
 const CHILD = fileURLToPath(new URL('../fixtures/logging-child.mjs', import.meta.url));
 
@@ -146,6 +147,7 @@ describe.concurrent('syslog', () => {
     tmp,
   }) => {
     const path = join(tmp, 'no-such.sock');
+    using warnings = captureWarnings({ message: 'no-such.sock' });
     const h = supervise(
       {
         programs: {
@@ -167,6 +169,11 @@ describe.concurrent('syslog', () => {
     await h.reach('s', 'EXITED');
     expect(errors).toHaveLength(1);
     expect(h.sup.getProcess('s')!.faults.join('\n')).toMatch(/s: stdout syslog .*no-such\.sock/);
+    // Also a process warning, once, with a code to filter on.
+    const warning = (await warnings.nth()) as Error & { code?: string };
+    expect(warning).toMatchObject({ name: 'ProcvisorWarning', code: 'PROCVISOR_SYSLOG_FAULT' });
+    expect(warning.message).toContain('s stdout: cannot write to syslog');
+    expect(warnings.warnings).toHaveLength(1);
   });
 
   it('a socket that does not read: the messages waiting are bounded in count, not only in bytes', async ({
