@@ -22,7 +22,7 @@ const ready = {
   ...config,
   programs: {
     ...config.programs,
-    testing: { ...testing, readiness: { pattern: 'listening on', timeout: 20 } },
+    testing: { ...testing, readiness: { pattern: 'listening on', timeout: '20s' } },
   },
 };
 

@@ -28,7 +28,7 @@ const sup = await Supervisor.launch(
         stopwaitsecs: 5,
         stdoutLogfile: 'NONE', // nothing kept on disk; waitForOutput and lines() still see the output
         redirectStderr: true,
-        readiness: { http: `http://127.0.0.1:${prefix}%(process_num)02d/`, timeout: 20, interval: 0.05 },
+        readiness: { http: `http://127.0.0.1:${prefix}%(process_num)02d/`, timeout: '20s', interval: '50ms' },
       },
     },
   },

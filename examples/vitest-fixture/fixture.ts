@@ -36,7 +36,7 @@ export const test = base.extend<{ $file: { api: Api } }>({
           programs: {
             api: {
               command: [process.execPath, SERVER, '-p', String(port)],
-              readiness: { http: `${url}/health`, timeout: 20, interval: 0.05 },
+              readiness: { http: `${url}/health`, timeout: '20s', interval: '50ms' },
               stdoutLogfile: 'NONE',
               redirectStderr: true,
             },

@@ -77,3 +77,37 @@ export function links(file: string): Link[] {
   });
   return out;
 }
+
+export interface CodeBlock {
+  readonly file: string;
+  /** The line of the opening fence (1-based); the code starts on the next line. */
+  readonly line: number;
+  /** The fence's info string's first word, lower case (`ts`, `js`, `ini`, '' for none). */
+  readonly lang: string;
+  /** The code, without the fence's indentation. */
+  readonly code: string;
+  /** The reason given by a `<!-- not-checked: reason -->` comment on the last non-blank line before the fence. */
+  readonly notChecked: string | undefined;
+}
+
+/** Every fenced code block of a markdown file, in order. */
+export function codeBlocks(file: string): CodeBlock[] {
+  const lines = read(file).split('\n');
+  const out: CodeBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(```+|~~~+)\s*([\w-]*)/.exec(lines[i]!);
+    if (!open) continue;
+    const [, indent = '', fence = '', lang = ''] = open;
+    const body: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length && !lines[j]!.trimStart().startsWith(fence); j++) {
+      body.push(lines[j]!.startsWith(indent) ? lines[j]!.slice(indent.length) : lines[j]!.trimStart());
+    }
+    let k = i - 1;
+    while (k >= 0 && lines[k]!.trim() === '') k--;
+    const marker = k >= 0 ? /^\s*<!--\s*not-checked:\s*(.*?)\s*-->\s*$/.exec(lines[k]!) : null;
+    out.push({ file, line: i + 1, lang: lang.toLowerCase(), code: body.join('\n'), notChecked: marker?.[1] });
+    i = j;
+  }
+  return out;
+}
