@@ -71,3 +71,32 @@ describe('stdoutLogTimestamps with a real child', () => {
     },
   );
 });
+
+describe('stdoutLogTimestamps and capture mode', () => {
+  realIt(
+    'a capture-mode block is never altered; the lines around it are stamped',
+    async ({ supervise, tmp }) => {
+      const out = join(tmp, 'cap.log');
+      const script = "printf 'x\\n<!--XSUPERVISOR:BEGIN-->body\\nmore<!--XSUPERVISOR:END-->y\\n'";
+      const h = supervise({
+        programs: {
+          c: {
+            command: ['/bin/sh', '-c', script],
+            startsecs: 0,
+            autorestart: false,
+            stdoutLogfile: out,
+            stdoutCaptureMaxbytes: '1KB',
+            stdoutLogTimestamps: () => 'T ',
+          },
+        },
+      });
+      const blocks: string[] = [];
+      h.sup.on('PROCESS_COMMUNICATION_STDOUT', (e) => blocks.push(Buffer.from(e.data).toString()));
+      await h.sup.start();
+      await h.reach('c', 'EXITED');
+      await h.sup.getProcess('c')!._settled();
+      expect(blocks).toEqual(['body\nmore']);
+      expect(readFileSync(out, 'utf8')).toBe('T x\nT y\n');
+    },
+  );
+});
