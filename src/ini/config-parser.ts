@@ -167,6 +167,13 @@ export class SupervisorIniParser {
     return [...names];
   }
 
+  /** The options written in the section itself (not inherited from `[DEFAULT]`), with where each was written. */
+  ownOptions(section: string): [string, IniValue][] {
+    const own = this.#sections.get(section);
+    if (!own) return [];
+    return [...own].map(([name, e]) => [name, { value: e.value, file: e.file, line: e.line }]);
+  }
+
   /**
    * supervisor's `UnhosedConfigParser.expand_here`: every `%(here)s` in every value of every section
    * (including values inherited from `[DEFAULT]`) is replaced by `here`, as text.

@@ -26,6 +26,22 @@ export interface ReadContext {
   readonly configfile: string;
   /** supervisord's parse warnings. */
   readonly warnings: string[];
+  /** The errors found so far, in supervisord's order (it stops at the first; procvisor reads on). */
+  readonly problems: IniValueError[];
+}
+
+/**
+ * Runs `fn`; an {@link IniValueError} is recorded in `ctx.problems` and `fallback()` is used instead, so that
+ * the read goes on to the next option or section. A fatal one, or any other exception, is thrown.
+ */
+export function attempt<T>(ctx: ReadContext, fn: () => T, fallback: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (!(err instanceof IniValueError) || err.fatal) throw err;
+    ctx.problems.push(err);
+    return fallback();
+  }
 }
 
 /** Where an option of a section was written (or the section itself when the option is absent). */
@@ -111,10 +127,12 @@ export function countProcesses(ctx: ReadContext, section: string, numprocs: numb
   total.text += n * text;
   counts.set(ctx, total);
   const place = { ...placeOf(ctx, section, 'numprocs'), path: [] };
+  // Fatal: reading on would only pass the bound again at every later section.
   if (total.processes > CONFIG_LIMITS.processes) {
     throw new IniValueError(
       `the configuration makes more than ${CONFIG_LIMITS.processes} processes (CONFIG_LIMITS.processes)`,
       place,
+      { fatal: true },
     );
   }
   if (total.text > CONFIG_LIMITS.processText) {
@@ -122,6 +140,7 @@ export function countProcesses(ctx: ReadContext, section: string, numprocs: numb
       `the processes of the configuration carry more than ${CONFIG_LIMITS.processText} characters of ` +
         'per-process text (command, environment, ...) (CONFIG_LIMITS.processText)',
       place,
+      { fatal: true },
     );
   }
   return numprocs;

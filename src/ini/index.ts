@@ -19,7 +19,8 @@ import type { SupervisorConfig } from '../config/schema/index.js';
 import { ConfigError } from '../errors.js';
 import type { ConfigIssue } from '../errors.js';
 import type { SupervisorIniParser } from './config-parser.js';
-import { IniValueError } from './ini-error.js';
+import { IniErrors, IniValueError } from './ini-error.js';
+import type { IniWarning } from './known-keys.js';
 import type { IniModel } from './model.js';
 import { readConfig } from './read-config.js';
 import type { IniReadOptions, ReadResult } from './read-config.js';
@@ -30,6 +31,8 @@ import type { IniServeOptions, IniServers } from './servers.js';
 export { toIni } from './to-ini.js';
 export { supervisorStdout, supervisorStdoutHandler } from './supervisor-stdout.js';
 export type { IniReadOptions } from './read-config.js';
+export type { IniWarning } from './known-keys.js';
+export { UNKNOWN_KEY } from './known-keys.js';
 export type { EventListenerConfig } from './groups.js';
 export type { IniGroup, IniHttpServer, IniModel, IniProcess, IniSupervisord } from './model.js';
 export type {
@@ -47,15 +50,20 @@ export type {
  */
 export type IniConfig = SupervisorConfig & {
   readonly servers?: IniServers;
+  /** The file's warnings (non-enumerable, as `servers`; see {@link warningsOf}). */
+  readonly warnings?: readonly IniWarning[];
 };
 
 function read(text: string, opts: IniReadOptions): ReadResult {
+  let result: ReadResult;
   try {
-    return readConfig(text, opts);
+    result = readConfig(text, opts);
   } catch (err) {
-    if (err instanceof IniValueError) throw err.toConfigError();
+    if (err instanceof IniValueError || err instanceof IniErrors) throw err.toConfigError();
     throw err;
   }
+  if (opts.warnings !== false) printWarnings(result.unknownKeys);
+  return result;
 }
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -95,6 +103,7 @@ function finish(result: ReadResult, opts: IniReadOptions): IniConfig {
   // Not a config option: non-enumerable, so `new Supervisor(config)` and toIni do not see it.
   const servers: IniServers = { http: result.model.http_servers, supervisorctl: result.supervisorctl };
   Object.defineProperty(config, 'servers', { value: servers, enumerable: false });
+  Object.defineProperty(config, 'warnings', { value: result.unknownKeys, enumerable: false });
   try {
     resolveConfig(config, {
       ...(opts.env ? { env: opts.env } : {}),
@@ -156,9 +165,47 @@ export async function loadIniFile(
  * shape of `../shared/ini-corpus/reference.py`. For inspection, diagnosis and conformance tests.
  * @throws ConfigError as {@link parseIni}
  */
-export function inspectIni(text: string, opts: IniReadOptions): IniModel & { warnings: string[] } {
+export function inspectIni(
+  text: string,
+  opts: IniReadOptions,
+): IniModel & { warnings: string[]; unknownKeys: IniWarning[] } {
   const result = read(text, opts);
-  return { ...result.model, warnings: result.warnings };
+  return { ...result.model, warnings: result.warnings, unknownKeys: result.unknownKeys };
+}
+
+/**
+ * The warnings of a file read by {@link parseIni} or {@link loadIniFile}: every option of a known section
+ * that supervisord ignores (a typo such as `autorestrat`, or a key of another supervisord version), with its
+ * file, line, section and a suggestion. `[]` for a config that was not read from a file. They travel under
+ * the config's non-enumerable `warnings` key, which a copy such as `{ ...config }` drops.
+ * @example
+ * ```ts
+ * const config = await loadIniFile('supervisord.conf', { warnings: false });
+ * for (const w of warningsOf(config)) console.error(`${w.file}:${w.line}: ${w.message}`);
+ * ```
+ */
+export function warningsOf(config: IniConfig): readonly IniWarning[] {
+  return config.warnings ?? [];
+}
+
+/** The warnings printed so far, by file, section and option: each is printed once per process. */
+const printed = new Set<string>();
+const PRINTED_MAX = 10_000;
+
+function printWarnings(warnings: readonly IniWarning[]): void {
+  for (const w of warnings) {
+    const key = [w.file, w.section, w.key].join('\0');
+    if (printed.has(key)) continue;
+    if (printed.size >= PRINTED_MAX) printed.delete(printed.values().next().value as string);
+    printed.add(key);
+    process.emitWarning(`procvisor: ${w.file}:${w.line}: ${w.message}`, {
+      type: 'ProcvisorWarning',
+      code: w.code,
+      detail:
+        'supervisord ignores this option, and so does procvisor; { strict: true } makes it an error. ' +
+        `Silence this warning with { warnings: false } or node --disable-warning=${w.code}.`,
+    });
+  }
 }
 
 /**

@@ -103,7 +103,7 @@ export function processesFromSection(
     throw new IniValueError(
       `${err.message} in section ${repr(section)} (file: ${repr(file)})`,
       { ...placeOf(ctx, section), ...err.place },
-      { cause: err },
+      { cause: err, fatal: err.fatal },
     );
   }
 }

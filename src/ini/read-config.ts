@@ -9,7 +9,11 @@ import type { SupervisorConfig } from '../config/schema/index.js';
 import type { ReadContext } from './context.js';
 import { groupsFromParser } from './groups.js';
 import type { EventListenerConfig } from './groups.js';
-import { IniValueError } from './ini-error.js';
+import { IniErrors, IniValueError } from './ini-error.js';
+import { unknownKeys } from './known-keys.js';
+import type { IniWarning } from './known-keys.js';
+import type { ConfigIssue } from '../errors.js';
+import { attempt } from './context.js';
 import type { IniModel } from './model.js';
 import { readFiles } from './read-files.js';
 import type { IncludeHooks } from './read-files.js';
@@ -39,6 +43,19 @@ export interface IniReadOptions extends IncludeHooks {
   readonly tempdir?: string;
   /** The directory a relative `[unix_http_server] file=` is resolved against. @default process.cwd() */
   readonly cwd?: string;
+  /**
+   * Reject options that supervisord would ignore (unknown keys in a known section, such as
+   * `autorestrat=true` in `[program:web]`): each is then a ConfigError issue with its file, line and a
+   * "did you mean". By default they are accepted, as supervisord accepts them, and reported as warnings.
+   * @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * Print each warning (an unknown option) once as a process warning with the code
+   * `PROCVISOR_INI_UNKNOWN_KEY`. They are returned either way (`warningsOf(config)`).
+   * @default true
+   */
+  readonly warnings?: boolean;
 }
 
 /** What {@link readConfig} returns. */
@@ -52,6 +69,8 @@ export interface ReadResult {
   readonly warnings: string[];
   /** The included files that were read, in order. */
   readonly included: string[];
+  /** Options of known sections that no reader looks at (typos, or keys of another version). */
+  readonly unknownKeys: IniWarning[];
   readonly parser: SupervisorIniParser;
 }
 
@@ -66,7 +85,9 @@ const pct = (s: string, times = 1): string => s.replace(/%/g, '%'.repeat(2 ** ti
 
 /**
  * Reads a configuration file's text (and its includes) like supervisord.
- * @throws IniValueError with supervisord's message and the place
+ * @throws IniValueError for a file that cannot be read at all (syntax, no `[supervisord]`), with supervisord's
+ *   message and the place
+ * @throws IniErrors for everything else: every problem found, supervisord's first error first
  */
 export function readConfig(text: string, opts: IniReadOptions): ReadResult {
   const env = opts.env ?? process.env;
@@ -96,17 +117,20 @@ export function readConfig(text: string, opts: IniReadOptions): ReadResult {
     env,
     configfile: source,
     warnings,
+    problems: [],
   };
-  const supervisord = readSupervisordSection(ctx, opts.tempdir ?? tmpdir());
-  checkRpcInterfaces(ctx);
-  const { groups, programs, groupDefs, eventListeners } = groupsFromParser(ctx);
-  for (const group of groups) {
-    for (const proc of group.processes)
-      proc.environment = { ...supervisord.environment, ...proc.environment };
-  }
   const cwd = opts.cwd ?? process.cwd();
-  const httpServers = readHttpServers(ctx, cwd);
-  const supervisorctl = readSupervisorctl(ctx, cwd);
+  let sections;
+  try {
+    sections = readSections(ctx, opts.tempdir ?? tmpdir(), cwd);
+  } catch (err) {
+    if (err instanceof IniValueError) throw new IniErrors([...ctx.problems, err]);
+    throw err;
+  }
+  const unknown = unknownKeys(parser);
+  const strict = opts.strict ? unknown.map(strictIssue) : [];
+  if (ctx.problems.length > 0 || strict.length > 0) throw new IniErrors(ctx.problems, strict);
+  const { supervisord, groups, programs, groupDefs, eventListeners, httpServers, supervisorctl } = sections;
 
   // The config object: what the file sets, converted; text the config module expands again is escaped.
   const config: Record<string, unknown> = { here: opts.here };
@@ -146,6 +170,42 @@ export function readConfig(text: string, opts: IniReadOptions): ReadResult {
     supervisorctl,
     warnings,
     included,
+    unknownKeys: unknown,
     parser,
   };
+}
+
+/** Every section, in supervisord's order; a bad one is recorded in `ctx.problems` (see `attempt`). */
+function readSections(ctx: ReadContext, tempdir: string, cwd: string) {
+  const supervisord = readSupervisordSection(ctx, tempdir);
+  checkRpcInterfaces(ctx);
+  const { groups, programs, groupDefs, eventListeners } = groupsFromParser(ctx);
+  for (const group of groups) {
+    for (const proc of group.processes)
+      proc.environment = { ...supervisord.environment, ...proc.environment };
+  }
+  const httpServers = readHttpServers(ctx, cwd);
+  const supervisorctl = attempt(
+    ctx,
+    () => readSupervisorctl(ctx, cwd),
+    () => null,
+  );
+  return { supervisord, groups, programs, groupDefs, eventListeners, httpServers, supervisorctl };
+}
+
+/** An unknown option as an error (`strict`): where it is, what it most likely meant. */
+function strictIssue(w: IniWarning): ConfigIssue {
+  const colon = w.section.indexOf(':');
+  const kind = w.section.slice(0, colon);
+  const name = w.section.slice(colon + 1);
+  const top =
+    kind === 'program' || kind === 'fcgi-program'
+      ? 'programs'
+      : kind === 'eventlistener'
+        ? 'eventListeners'
+        : kind === 'group'
+          ? 'groups'
+          : null;
+  const path = top ? [top, name, w.key] : w.section === 'supervisord' ? [w.key] : [];
+  return { path, message: w.message, file: w.file, line: w.line, section: w.section };
 }

@@ -43,7 +43,7 @@ export interface ReadFilesOptions extends IncludeHooks {
 
 function syntax(err: unknown): never {
   if (err instanceof IniSyntaxError) {
-    throw new IniValueError(err.message, { file: err.file, line: err.line }, { cause: err });
+    throw new IniValueError(err.message, { file: err.file, line: err.line }, { cause: err, fatal: true });
   }
   throw err;
 }

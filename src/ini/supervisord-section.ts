@@ -10,7 +10,7 @@ import path from 'node:path';
 import { expand } from '../config/expand.js';
 import { boolean, byteSize, integer, loggingLevel, octal } from '../config/datatypes.js';
 import { pythonRepr as pyRepr } from '../python/repr.js';
-import { expandUser, placeOf, saneget } from './context.js';
+import { attempt, expandUser, placeOf, saneget } from './context.js';
 import type { ReadContext } from './context.js';
 import { at, IniValueError } from './ini-error.js';
 import { dictOfKeyValuePairs } from './key-value-pairs.js';
@@ -20,11 +20,20 @@ import type { IniHttpServer, IniSupervisord } from './model.js';
 export function readSupervisordSection(ctx: ReadContext, tempdir: string): IniSupervisord {
   const section = 'supervisord';
   const common = { here: ctx.here };
+  // Option by option: a bad one is recorded and its default used, so the others are checked too.
   const get = <T>(option: string, fallback: T): string | T =>
-    saneget(ctx, section, option, fallback, { expansions: common, path: [configKey(option)] });
+    attempt(
+      ctx,
+      () => saneget(ctx, section, option, fallback, { expansions: common, path: [configKey(option)] }),
+      () => fallback,
+    );
   const conv = <T>(option: string, fallback: string | number, fn: (v: string) => T): T => {
     const v = get(option, fallback);
-    return at(placeOf(ctx, section, option, [configKey(option)]), () => fn(String(v)));
+    return attempt(
+      ctx,
+      () => at(placeOf(ctx, section, option, [configKey(option)]), () => fn(String(v))),
+      () => fn(String(fallback)),
+    );
   };
   const minfds = conv('minfds', 1024, integer);
   const minprocs = conv('minprocs', 200, integer);
@@ -43,10 +52,19 @@ export function readSupervisordSection(ctx: ReadContext, tempdir: string): IniSu
   const nocleanup = conv('nocleanup', 'false', boolean);
   const stripAnsi = conv('strip_ansi', 'false', boolean);
   const environStr = String(get('environment', ''));
-  const environment = at(placeOf(ctx, section, 'environment', ['environment']), () =>
-    dictOfKeyValuePairs(
-      expand(environStr, { here: ctx.here, host_node_name: ctx.hostNodeName, ...ctx.environ }, 'environment'),
-    ),
+  const environment = attempt(
+    ctx,
+    () =>
+      at(placeOf(ctx, section, 'environment', ['environment']), () =>
+        dictOfKeyValuePairs(
+          expand(
+            environStr,
+            { here: ctx.here, host_node_name: ctx.hostNodeName, ...ctx.environ },
+            'environment',
+          ),
+        ),
+      ),
+    (): Record<string, string> => ({}),
   );
   for (const [k, v] of Object.entries(environment)) ctx.environ[`ENV_${k}`] = v;
   return {
@@ -93,12 +111,20 @@ export function checkRpcInterfaces(ctx: ReadContext): void {
   const key = 'supervisor.rpcinterface_factory';
   for (const section of ctx.parser.sections()) {
     if (!section.startsWith('rpcinterface:')) continue;
-    const spec = saneget<null>(ctx, section, key, null);
-    if (spec === null) {
-      throw new IniValueError(`section [${section}] does not specify a ${key}`, placeOf(ctx, section));
-    }
-    at(placeOf(ctx, section, key), () => checkImportSpec(spec));
-    for (const option of ctx.parser.options(section)) if (option !== key) saneget(ctx, section, option, null);
+    attempt(
+      ctx,
+      () => {
+        const spec = saneget<null>(ctx, section, key, null);
+        if (spec === null) {
+          throw new IniValueError(`section [${section}] does not specify a ${key}`, placeOf(ctx, section));
+        }
+        at(placeOf(ctx, section, key), () => checkImportSpec(spec));
+        for (const option of ctx.parser.options(section)) {
+          if (option !== key) saneget(ctx, section, option, null);
+        }
+      },
+      () => undefined,
+    );
   }
 }
 
@@ -167,39 +193,54 @@ export function normalizePath(p: string, cwd: string): string {
 /** `server_configs_from_parser` (options.py 1087–1139); `cwd` resolves a relative unix socket path. */
 export function readHttpServers(ctx: ReadContext, cwd: string): IniHttpServer[] {
   const configs: IniHttpServer[] = [];
+  // Section by section: a bad one is recorded and left out, so the others are checked too.
   for (const [name, section] of serverNames(ctx, 'inet_http_server')) {
-    const auth = credentials(ctx, section);
-    const port = saneget<null>(ctx, section, 'port', null);
-    if (port === null)
-      throw new IniValueError(`section [${section}] has no port value`, placeOf(ctx, section));
-    const addr = at(placeOf(ctx, section, 'port'), () => inetAddress(port));
-    configs.push({ name, section, family: 'inet', host: addr.host, port: addr.port, ...auth });
+    attempt(
+      ctx,
+      () => configs.push(inetServer(ctx, name, section)),
+      () => 0,
+    );
   }
   for (const [name, section] of serverNames(ctx, 'unix_http_server')) {
-    const file = saneget<null>(ctx, section, 'file', null, { expansions: { here: ctx.here } });
-    if (file === null)
-      throw new IniValueError(`section [${section}] has no file value`, placeOf(ctx, section));
-    const normalized = normalizePath(expandUser(file.trim(), ctx.env), cwd);
-    const auth = credentials(ctx, section);
-    const chown = saneget<null>(ctx, section, 'chown', null);
-    const colon = chown === null ? -1 : chown.indexOf(':');
-    const parts =
-      chown === null ? [] : colon === -1 ? [chown] : [chown.slice(0, colon), chown.slice(colon + 1)];
-    if (chown !== null && !parts.every((x) => x !== '')) {
-      throw new IniValueError(`Invalid sockchown value ${chown}`, placeOf(ctx, section, 'chown'));
-    }
-    const chmodText = saneget<null>(ctx, section, 'chmod', null);
-    let chmod = 0o700;
-    if (chmodText !== null) {
-      try {
-        chmod = octal(chmodText);
-      } catch {
-        throw new IniValueError(`Invalid chmod value ${chmodText}`, placeOf(ctx, section, 'chmod'));
-      }
-    }
-    configs.push({ name, section, family: 'unix', file: normalized, chmod, chown, ...auth });
+    attempt(
+      ctx,
+      () => configs.push(unixServer(ctx, name, section, cwd)),
+      () => 0,
+    );
   }
   return configs;
+}
+
+function inetServer(ctx: ReadContext, name: string | null, section: string): IniHttpServer {
+  const auth = credentials(ctx, section);
+  const port = saneget<null>(ctx, section, 'port', null);
+  if (port === null) throw new IniValueError(`section [${section}] has no port value`, placeOf(ctx, section));
+  const addr = at(placeOf(ctx, section, 'port'), () => inetAddress(port));
+  return { name, section, family: 'inet', host: addr.host, port: addr.port, ...auth };
+}
+
+function unixServer(ctx: ReadContext, name: string | null, section: string, cwd: string): IniHttpServer {
+  const file = saneget<null>(ctx, section, 'file', null, { expansions: { here: ctx.here } });
+  if (file === null) throw new IniValueError(`section [${section}] has no file value`, placeOf(ctx, section));
+  const normalized = normalizePath(expandUser(file.trim(), ctx.env), cwd);
+  const auth = credentials(ctx, section);
+  const chown = saneget<null>(ctx, section, 'chown', null);
+  const colon = chown === null ? -1 : chown.indexOf(':');
+  const parts =
+    chown === null ? [] : colon === -1 ? [chown] : [chown.slice(0, colon), chown.slice(colon + 1)];
+  if (chown !== null && !parts.every((x) => x !== '')) {
+    throw new IniValueError(`Invalid sockchown value ${chown}`, placeOf(ctx, section, 'chown'));
+  }
+  const chmodText = saneget<null>(ctx, section, 'chmod', null);
+  let chmod = 0o700;
+  if (chmodText !== null) {
+    try {
+      chmod = octal(chmodText);
+    } catch {
+      throw new IniValueError(`Invalid chmod value ${chmodText}`, placeOf(ctx, section, 'chmod'));
+    }
+  }
+  return { name, section, family: 'unix', file: normalized, chmod, chown, ...auth };
 }
 
 /** `ServerOptions.realize`: the URL children get as SUPERVISOR_SERVER_URL (first unix server, else the last inet). */

@@ -20,7 +20,7 @@ describe.skipIf(!HAVE_CORPUS)('ini-corpus: supervisord view (inspectIni)', () =>
       const want = expected(name);
       let got: unknown;
       try {
-        const { warnings: _w, ...model } = inspectIni(caseText(name), opts);
+        const { warnings: _w, unknownKeys: _u, ...model } = inspectIni(caseText(name), opts);
         got = model;
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;

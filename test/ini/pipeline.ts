@@ -110,7 +110,11 @@ export function checkPipeline(file: string, want: Record<string, unknown>, known
 /** Our view of a file, in reference.py's JSON shape (an error as `{ error }`). */
 export function ourView(file: string): unknown {
   try {
-    const { warnings: _w, ...model } = inspectIni(readFileSync(file, 'utf8'), fileOptions(file));
+    const {
+      warnings: _w,
+      unknownKeys: _u,
+      ...model
+    } = inspectIni(readFileSync(file, 'utf8'), fileOptions(file));
     return replaceHere(model, path.dirname(file));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
