@@ -1,23 +1,40 @@
 #!/usr/bin/env node
-// `npm run demo`: the seed article's supervisord example, supervised from inside Node with procvisor.
+// `npm run demo`: procvisor keeps three copies of a small web server running, from inside a Node program.
 //
-//   [program:testing]
-//   command=/data/deploy/testing/testing -p 80%(process_num)02d
+// A "program" is a command that procvisor starts and watches. Here the program is called `web`, and its
+// command is examples/worker.mjs, a tiny HTTP server. `numprocs: 3` asks for three copies of it. Each copy
+// is a "process": web:web-00 on port 18000, web:web-01 on 18001 and web:web-02 on 18002 (the name is
+// `group:process`; the group takes the program's name). What the demo shows, step by step:
+//
+//   1. It checks that the three ports are free.
+//   2. It starts the processes. Each one goes STARTING (launched), then RUNNING once it has stayed up for
+//      `startsecs` (1 second). Every change of state is printed as it happens.
+//   3. It asks each worker over HTTP, to see the three of them answer.
+//   4. It kills web:web-01 with SIGKILL, as if it had crashed. `autorestart: true` makes procvisor start it
+//      again: a new pid, the same port.
+//   5. It prints the status table, the same table `supervisorctl status` prints.
+//   6. It shows the end of web-01's log file: its stdout and its stderr, from both of its lives.
+//   7. It shuts down: every worker gets SIGTERM, and procvisor waits until each one has exited.
+//
+// Ctrl-C shuts everything down at any time. The options have supervisord's names and meanings; in a
+// supervisord.conf, the same program would read (examples/web.conf is a complete file):
+//
+//   [program:web]
+//   command=node worker.mjs -p 180%(process_num)02d
 //   numprocs=3
 //   process_name=%(program_name)s-%(process_num)02d
 //   autostart=true
 //   autorestart=true
 //   startretries=5
+//   startsecs=1
 //   redirect_stderr=true
-//   stdout_logfile=/data/deploy/testing/output-%(process_num)02d.log
+//   stdout_logfile=/tmp/demo/%(program_name)s-%(process_num)02d.log
+//   stopwaitsecs=5
 //
-// Here `testing` is examples/worker.mjs, a small HTTP server, listening on 180%(process_num)02d (18000,
-// 18001, 18002) so no root is needed. The demo prints every state change as it happens, checks each worker
-// answers HTTP, kills one with SIGKILL to show the restart, prints `supervisorctl status`, shows a log tail and
-// shuts everything down. Ctrl-C shuts down at any time.
+// (The demo puts its log files in a new temporary directory and removes it at the end.)
 //
-// Environment: DEMO_PORT_BASE (a multiple of 100, default 18000), DEMO_PAUSE_MS (pauses for the viewer,
-// default 1500).
+// Environment: DEMO_PORT_BASE (a multiple of 100, default 18000: the ports are DEMO_PORT_BASE + 0, 1, 2),
+// DEMO_PAUSE_MS (how long to pause between steps for the viewer, default 1500).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
@@ -28,8 +45,10 @@ import { Supervisor } from '../dist/index.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORKER = join(HERE, 'worker.mjs');
+const PROGRAM = 'web';
 const NUMPROCS = 3;
-const VICTIM = 'testing:testing-01';
+/** The process the demo kills: `group:process`, the group being the program. */
+const VICTIM = `${PROGRAM}:${PROGRAM}-01`;
 /** Generous: a loaded CI machine can be slow to start Node; we never fail on time alone before this. */
 const WAIT_MS = 60_000;
 
@@ -59,7 +78,11 @@ function time() {
 }
 
 const say = (text = '') => console.log(text);
-const step = (text) => say(`\n== ${text}`);
+/** A step's title, then a few plain lines saying what is about to happen and how to read it. */
+const step = (title, ...explanation) => {
+  say(`\n== ${title}`);
+  for (const line of explanation) say(`   ${line}`);
+};
 
 /** One line per PROCESS_STATE event: time, process, from → to, and the event's pid or tries. */
 function describeChange(e) {
@@ -229,9 +252,18 @@ function killLeftovers() {
 
 async function main() {
   const signal = stop.signal;
-  say("procvisor demo: the seed article's [program:testing], numprocs=3, supervised from Node.");
+  say('procvisor demo: keep three copies of a small web server running, and bring back one that crashes.');
+  say();
+  say('A program is a command that procvisor starts and keeps running. This demo has one program,');
+  say(`"${PROGRAM}": examples/worker.mjs, a tiny HTTP server. numprocs=3 asks for three copies of it.`);
+  say('Each copy is a process. Its name reads group:process, and the group is named after the program:');
+  for (const [n, port] of ports.entries()) say(`  ${PROGRAM}:${PROGRAM}-0${n} will listen on port ${port}`);
+  say('Press Ctrl-C at any time to stop everything.');
 
-  step(`checking that ports ${ports.join(', ')} are free`);
+  step(
+    `checking that ports ${ports.join(', ')} are free`,
+    'Each worker listens on one of them. If one is taken, the demo stops here.',
+  );
   for (const port of ports) {
     try {
       await checkPortFree(port);
@@ -249,7 +281,7 @@ async function main() {
   sup = new Supervisor({
     childlogdir: tmp,
     programs: {
-      testing: {
+      [PROGRAM]: {
         directory: literal(HERE),
         // An argv array: never split, so paths with spaces are safe. `-p 180%(process_num)02d` → -p 18001.
         command: [literal(process.execPath), literal(WORKER), '-p', `${PORT_BASE / 100}%(process_num)02d`],
@@ -266,16 +298,26 @@ async function main() {
       },
     },
   });
-  say(`log files in ${tmp}`);
 
   sup.on('PROCESS_STATE', (e) => say(describeChange(e)));
   sup.on('PROCESS_GROUP_ADDED', (e) => say(`${time()}  group added: ${e.groupName}`));
-  sup.on('SUPERVISOR_STATE_CHANGE', (e) => say(`${time()}  ${e.type}`));
+  sup.on('SUPERVISOR_STATE_CHANGE', (e) =>
+    say(
+      `${time()}  the supervisor is now ${e.type.replace('SUPERVISOR_STATE_CHANGE_', '')}  (event ${e.type})`,
+    ),
+  );
   sup.on('log', (r) => {
     if (r.level !== 'debug') say(`${time()}    (${r.level}) ${r.message}`);
   });
 
-  step('starting: every process goes STOPPED → STARTING, then RUNNING after startsecs=1');
+  step(
+    `starting the ${NUMPROCS} processes`,
+    'Each line below is one change of state: the time, the process, its old state → its new state.',
+    'STARTING means the process has been launched. RUNNING means it has stayed up for startsecs = 1 s,',
+    'so procvisor counts the start as a success. pid= is the process id; tries= counts failed starts.',
+    "Lines marked (info) or (warn) are procvisor's own log messages.",
+    `Each process writes its output to its own log file, in ${tmp}.`,
+  );
   const running = new Set();
   const allRunning = waitForStates(
     sup,
@@ -283,14 +325,14 @@ async function main() {
     (e) => {
       if (e.state === 'RUNNING') running.add(e.processName);
       if (e.state === 'FATAL') {
-        const info = sup.getProcess(`testing:${e.processName}`)?.info();
+        const info = sup.getProcess(`${PROGRAM}:${e.processName}`)?.info();
         throw new DemoError(`${e.processName} entered FATAL: ${info?.description ?? ''}`, {
           cause: { logfile: info?.stdout_logfile },
         });
       }
       if (e.state === 'BACKOFF') {
         // Best effort: the log may already say why (the worker reports EADDRINUSE before exiting).
-        const info = sup.getProcess(`testing:${e.processName}`)?.info();
+        const info = sup.getProcess(`${PROGRAM}:${e.processName}`)?.info();
         if (info && /EADDRINUSE/.test(tail(info.stdout_logfile, 5))) {
           throw new DemoError(`${e.processName} cannot listen: its port is busy (EADDRINUSE)`, {
             cause: { logfile: info.stdout_logfile },
@@ -306,9 +348,13 @@ async function main() {
   await sup.start();
   await allRunning;
 
-  step('each worker answers HTTP on its port');
+  step(
+    'asking each worker over HTTP',
+    'RUNNING only says "it stayed up for 1 s". Here each worker shows it works:',
+    'it answers with its name, its pid (process id) and its port.',
+  );
   for (const [n, port] of ports.entries()) {
-    const info = await sup.getProcessInfo(`testing:testing-0${n}`);
+    const info = await sup.getProcessInfo(`${PROGRAM}:${PROGRAM}-0${n}`);
     const answer = await askWorker(port, signal);
     const ok = answer.pid === info.pid && answer.name === info.name;
     say(`GET http://127.0.0.1:${port}/ → ${JSON.stringify(answer)}${ok ? '' : '  (unexpected!)'}`);
@@ -319,7 +365,12 @@ async function main() {
   await pause(PAUSE_MS, signal);
   const victim = sup.getProcess(VICTIM);
   const oldPid = victim.pid;
-  step(`killing ${VICTIM} (pid ${oldPid}) with SIGKILL: autorestart=true brings it back`);
+  step(
+    `killing ${VICTIM} (pid ${oldPid}) with SIGKILL, as if it had crashed`,
+    'autorestart=true: when a process dies without being asked to stop, procvisor starts it again.',
+    'Watch it go EXITED (it died), then STARTING and RUNNING again, with a new pid.',
+    'On the EXITED line, expected=false says that nobody asked it to stop.',
+  );
   const seen = [];
   const restarted = waitForStates(
     sup,
@@ -337,14 +388,23 @@ async function main() {
   say(`restarted: ${VICTIM} went ${['RUNNING', ...seen].join(' → ')} (pid ${oldPid} → ${newPid})`);
   const port = ports[1];
   const answer = await askWorker(port, signal);
-  say(`GET http://127.0.0.1:${port}/ → ${JSON.stringify(answer)}`);
+  say(`GET http://127.0.0.1:${port}/ → ${JSON.stringify(answer)}  (the same port, the new pid)`);
 
   await pause(PAUSE_MS, signal);
-  step('supervisorctl status');
+  step(
+    'the status table, the same table `supervisorctl status` prints',
+    'supervisorctl is the command-line tool of supervisord, the Python supervisor that procvisor follows.',
+    'One line per process: its name (group:process), its state, its pid and how long it has been up.',
+    `${VICTIM}'s uptime counts from its restart.`,
+  );
   say(statusTable(await sup.getAllProcessInfo()));
 
   const info = await sup.getProcessInfo(VICTIM);
-  step(`tail of ${info.stdout_logfile} (stdout and, redirected, stderr; two lives)`);
+  step(
+    `the last lines of ${info.name}'s log file, ${info.stdout_logfile}`,
+    'redirect_stderr=true sends what the process writes to stderr into the same file as its stdout.',
+    `The file keeps both lives of ${info.name}: the lines of the old pid, then those of the new one.`,
+  );
   say(tail(info.stdout_logfile, 8));
 
   await pause(PAUSE_MS, signal);
@@ -360,7 +420,12 @@ function shutdown() {
 async function runShutdown() {
   if (!sup) return;
   const pids = new Set(sup.processes.map((p) => p.pid).filter((pid) => pid > 0));
-  step('shutting down: SUPERVISOR_STATE_CHANGE_STOPPING, then every worker gets SIGTERM');
+  step(
+    'shutting down',
+    'procvisor sends each process SIGTERM, the polite "please exit" signal, then waits for it to exit.',
+    'A process still running after stopwaitsecs = 5 s would get SIGKILL.',
+    'STOPPING means it was asked to stop; STOPPED means it has exited.',
+  );
   await sup.shutdown();
   const alive = [...pids].filter((pid) => {
     try {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The demo's worker: the `testing` program of the seed article, as a tiny HTTP server.
+// The tiny HTTP server every example supervises: the `web` program of examples/demo.mjs and web.conf.
 //
 //   node examples/worker.mjs -p 18001
 //

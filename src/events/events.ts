@@ -43,9 +43,9 @@ export class ProcessStateEvent {
   readonly type: ProcessStateEventType;
   /** The new state. */
   readonly state: ProcessStateName;
-  /** The process name (`testing-01`). */
+  /** The process name (`web-01`). */
   readonly processName: string;
-  /** The group name (`testing`). */
+  /** The group name (`web`). */
   readonly groupName: string;
   /** The state the process left. */
   readonly fromState: ProcessStateName;

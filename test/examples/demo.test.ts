@@ -1,5 +1,5 @@
-// `npm run demo` end to end: the seed article's [program:testing] with three real workers. The demo is run
-// as users run it (node examples/demo.mjs against dist/), on free ports so parallel runs do not collide.
+// `npm run demo` end to end: the `web` program, three real HTTP workers. The demo is run as users run it
+// (node examples/demo.mjs against dist/), on free ports so parallel runs do not collide.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -130,39 +130,45 @@ describe('npm run demo', () => {
 
       // Every process reached RUNNING; three distinct workers answered HTTP.
       for (const n of ['00', '01', '02']) {
-        expect(out).toMatch(new RegExp(`testing:testing-${n} +STOPPED +→ STARTING +tries=0`));
-        expect(out).toMatch(new RegExp(`testing:testing-${n} +STARTING → RUNNING +pid=\\d+`));
-        expect(out).toMatch(new RegExp(`→ \\{"name":"testing-${n}","pid":\\d+,"port":\\d+${n}\\}`));
+        expect(out).toMatch(new RegExp(`web:web-${n} +STOPPED +→ STARTING +tries=0`));
+        expect(out).toMatch(new RegExp(`web:web-${n} +STARTING → RUNNING +pid=\\d+`));
+        expect(out).toMatch(new RegExp(`→ \\{"name":"web-${n}","pid":\\d+,"port":\\d+${n}\\}`));
       }
 
       // The restart after SIGKILL: RUNNING → EXITED (unexpected) → STARTING → RUNNING, with a new pid.
-      const kill = out.indexOf('killing testing:testing-01');
+      const kill = out.indexOf('killing web:web-01');
       expect(kill, out).toBeGreaterThan(0);
       const after = out.slice(kill);
-      expect(after).toMatch(/testing:testing-01 +RUNNING +→ EXITED +pid=\d+ expected=false/);
-      expect(after).toMatch(/testing:testing-01 +EXITED +→ STARTING +tries=0/);
-      expect(after).toMatch(/testing:testing-01 +STARTING → RUNNING +pid=\d+/);
+      expect(after).toMatch(/web:web-01 +RUNNING +→ EXITED +pid=\d+ expected=false/);
+      expect(after).toMatch(/web:web-01 +EXITED +→ STARTING +tries=0/);
+      expect(after).toMatch(/web:web-01 +STARTING → RUNNING +pid=\d+/);
       const restarted =
-        /restarted: testing:testing-01 went RUNNING → EXITED → STARTING → RUNNING \(pid (\d+) → (\d+)\)/.exec(
-          after,
-        );
+        /restarted: web:web-01 went RUNNING → EXITED → STARTING → RUNNING \(pid (\d+) → (\d+)\)/.exec(after);
       expect(restarted, out).not.toBeNull();
       expect(restarted![1]).not.toBe(restarted![2]);
 
       // The status table, exactly as supervisorctl formats it: '%-33s%-10s%s'.
-      const table = out.slice(out.indexOf('== supervisorctl status'));
+      const table = out.slice(out.indexOf('== the status table'));
       for (const n of ['00', '01', '02']) {
-        const prefix = `testing:testing-${n}`.padEnd(33) + 'RUNNING'.padEnd(10);
+        const prefix = `web:web-${n}`.padEnd(33) + 'RUNNING'.padEnd(10);
         expect(table).toMatch(new RegExp(`^${prefix}pid \\d+, uptime \\d+:\\d\\d:\\d\\d$`, 'm'));
       }
 
       // A log tail, stdout and the redirected stderr in one file, then an orderly shutdown.
-      expect(out).toMatch(/testing-01\[\d+\] listening on http:\/\/127\.0\.0\.1:\d+01\//);
+      expect(out).toMatch(/web-01\[\d+\] listening on http:\/\/127\.0\.0\.1:\d+01\//);
       expect(out).toContain('SUPERVISOR_STATE_CHANGE_STOPPING');
       for (const n of ['00', '01', '02']) {
-        expect(out).toMatch(new RegExp(`testing:testing-${n} +STOPPING → STOPPED +pid=\\d+`));
+        expect(out).toMatch(new RegExp(`web:web-${n} +STOPPING → STOPPED +pid=\\d+`));
       }
       expect(out).toContain('no process left behind');
+
+      // Each step says, in plain words, what happens and how to read it.
+      expect(out).toContain('numprocs=3 asks for three copies');
+      expect(out).toContain('RUNNING means it has stayed up for startsecs = 1 s');
+      expect(out).toContain('autorestart=true: when a process dies without being asked to stop');
+      expect(out).toContain('the same table `supervisorctl status` prints');
+      expect(out).toContain('procvisor sends each process SIGTERM');
+      expect(out).not.toMatch(/seed article|\[program:testing\]/i);
     },
     DEMO_TIMEOUT_MS,
   );
@@ -194,7 +200,7 @@ describe('npm run demo', () => {
         { DEMO_PORT_BASE: String(await freePortBase()), DEMO_PAUSE_MS: '60000' },
         (stdout, child) => {
           // Interrupt once the workers answered HTTP: the demo is then in its pause for the viewer.
-          if (!sent && stdout.includes('"name":"testing-02"')) {
+          if (!sent && stdout.includes('"name":"web-02"')) {
             sent = true;
             child.kill('SIGINT');
           }

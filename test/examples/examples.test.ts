@@ -93,16 +93,16 @@ function expectNoneAlive(output: string): void {
 
 describe('examples', () => {
   it(
-    'ini-demo.mjs runs the seed testing program from examples/testing.conf',
+    'ini-demo.mjs runs the web program from examples/web.conf',
     async () => {
       const prefix = await freePrefix(3);
-      const res = await run(['examples/ini-demo.mjs'], { TESTING_PORT_PREFIX: prefix });
+      const res = await run(['examples/ini-demo.mjs'], { WEB_PORT_PREFIX: prefix });
       expect(res.code, res.stderr).toBe(0);
       for (const n of ['00', '01', '02']) {
-        expect(res.stdout).toMatch(new RegExp(`^testing:testing-${n} +RUNNING +pid \\d+, uptime `, 'm'));
-        expect(res.stdout).toContain(`GET :${prefix}${n} -> {"name":"testing-${n}",`);
+        expect(res.stdout).toMatch(new RegExp(`^web:web-${n} +RUNNING +pid \\d+, uptime `, 'm'));
+        expect(res.stdout).toContain(`GET :${prefix}${n} -> {"name":"web-${n}",`);
       }
-      expect(res.stdout).toContain('stopped: testing-00=STOPPED testing-01=STOPPED testing-02=STOPPED');
+      expect(res.stdout).toContain('stopped: web-00=STOPPED web-01=STOPPED web-02=STOPPED');
       expectNoneAlive(res.stdout);
     },
     RUN_TIMEOUT_MS,
