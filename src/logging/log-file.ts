@@ -7,7 +7,8 @@
  *   such as `/dev/stdout` work, as in supervisord.
  * - `maxbytes` > 0, `backups` > 0: rotating-file-stream in its classical mode (`rotate: backups`,
  *   `size: '<maxbytes>B'`), whose renames are supervisord's: `file` -> `file.1` -> ... -> `file.N`, the
- *   oldest dropped. It checks the size after every chunk written, as supervisord's `doRollover` does.
+ *   oldest dropped. It checks the size after every write, as supervisord's `doRollover` does after every
+ *   chunk; a {@link BatchSink} joins queued chunks into one write that ends with the chunk reaching maxbytes.
  * - `maxbytes` > 0, `backups` 0: supervisord truncates the file. rotating-file-stream cannot keep zero
  *   backups, so it rotates to a private name that is deleted as soon as it is made.
  * - rotating-file-stream rotates at once when it opens a file already at or over the limit; supervisord
@@ -15,8 +16,7 @@
  *   full at spawn, the first chunk is appended here directly and only then is the stream created (and
  *   rotates): the same bytes land in the same files.
  * - Until a rotation is due, a plain append stream on the descriptor opened at spawn counts the bytes; the
- *   write that reaches `maxbytes` hands the file to rotating-file-stream, which rotates as it opens it. A
- *   spawn then costs one `open(2)` per channel, not also rotating-file-stream's stat, open and close.
+ *   write that reaches `maxbytes` hands the file to rotating-file-stream, which rotates as it opens it.
  *
  * Every write is accounted for: writes are never lost or reordered, memory is bounded by a high-water mark
  * that counts each waiting chunk's overhead as well as its bytes (the caller pauses the child's pipe when
@@ -29,6 +29,7 @@ import { closeSync, createWriteStream, fstatSync, openSync, unlinkSync } from 'n
 import type { Writable } from 'node:stream';
 import { createStream } from 'rotating-file-stream';
 import { systemClock, type Clock } from '../clock.js';
+import { BatchSink, endStream } from './batch-sink.js';
 import { shiftBackups } from './shift-backups.js';
 import {
   cost,
@@ -253,15 +254,18 @@ export class LogFile {
     }
     closeSync(fd);
     if (own && !rotateNow && (maxbytes === 0 || size < maxbytes))
-      return { kind: 'ready', stream: this.#rotatingStream() };
+      return { kind: 'ready', stream: this.#rotatingStream(maxbytes - size) };
     if (!rotateNow) return { kind: 'full' };
     // It rotates as it opens the file (asynchronously): flushed() waits for that from now on.
     this.#rotating = true;
-    return { kind: 'ready', stream: this.#rotatingStream() };
+    return { kind: 'ready', stream: this.#rotatingStream(maxbytes) };
   }
 
-  /** A rotating-file-stream with supervisord's naming, or truncation when backups is 0. */
-  #rotatingStream(): Sink {
+  /**
+   * A rotating-file-stream with supervisord's naming, or truncation when backups is 0, behind a
+   * {@link BatchSink} (`left`: the bytes before its next size rotation) unless it also rotates on time.
+   */
+  #rotatingStream(left: number): Sink {
     const { maxbytes, backups, interval, compress } = this.#options;
     const base = this.path;
     const discard = `${base}.procvisor-truncated`;
@@ -296,7 +300,8 @@ export class LogFile {
       for (const w of this.#rotationWaiters.splice(0)) w();
     });
     stream.on('warning', () => {});
-    return this.#watch(stream);
+    // A time rotation moves the size boundary at any moment: then each chunk is written as it came.
+    return this.#watch(interval ? stream : new BatchSink(stream, { maxbytes, left }));
   }
 
   #watch<S extends Sink>(stream: S): S {
@@ -385,13 +390,4 @@ export class LogFile {
       for (const entry of pending) this.#put(entry);
     });
   }
-}
-
-function endStream(stream: Sink): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (stream.destroyed || stream.writableFinished) return resolve();
-    stream.once('close', () => resolve());
-    stream.once('error', () => resolve());
-    stream.end();
-  });
 }
