@@ -145,6 +145,37 @@ export async function resolveCommandAsync(
 ): Promise<ResolvedCommand> {
   const argv = commandArgv(command);
   const program = argv[0]!;
+  const { filename, st, executable } = await lookup(program, pathEnv);
+  return check(program, argv, filename, st, () => executable);
+}
+
+/** What the file system answered for a program name on a PATH. */
+interface Found {
+  readonly filename: string | undefined;
+  readonly st: Stats | undefined;
+  readonly executable: boolean;
+}
+
+/**
+ * The lookups under way, by host cwd, PATH and program. Starting 200 processes of one program at once asks
+ * the same question 200 times within a few milliseconds: they share the one lookup in flight (each PATH
+ * miss is an ENOENT error object), and the next start after it settles looks again, as supervisord does.
+ */
+const inFlight = new Map<string, Promise<Found>>();
+
+function lookup(program: string, pathEnv: string | undefined): Promise<Found> {
+  const key = [process.cwd(), pathEnv === undefined ? '\u0000' : pathEnv, program].join('\u0001');
+  let found = inFlight.get(key);
+  if (!found) {
+    found = find(program, pathEnv);
+    inFlight.set(key, found);
+    const settled = () => void inFlight.delete(key);
+    found.then(settled, settled);
+  }
+  return found;
+}
+
+async function find(program: string, pathEnv: string | undefined): Promise<Found> {
   const paths = candidates(program, pathEnv);
   // Every stat starts now and none can reject, so none is left unhandled when an earlier entry wins.
   const stats = paths.map((p) => stat(p).catch(() => undefined));
@@ -164,5 +195,5 @@ export async function resolveCommandAsync(
       () => false,
     );
   }
-  return check(program, argv, filename, st, () => executable);
+  return { filename, st, executable };
 }

@@ -120,7 +120,7 @@ function childEnv(config: ProcessConfig, serverurl: string | null): Readonly<Rec
   const known = byUrl?.get(serverurl);
   if (known) return known;
   const env = nameRecord<string>();
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  Object.assign(env, hostEnv());
   env.SUPERVISOR_ENABLED = '1';
   if (serverurl) env.SUPERVISOR_SERVER_URL = serverurl;
   env.SUPERVISOR_PROCESS_NAME = config.name;
@@ -130,6 +130,22 @@ function childEnv(config: ProcessConfig, serverurl: string | null): Readonly<Rec
   if (!byUrl) ENVIRONMENTS.set(config, (byUrl = new Map()));
   byUrl.set(serverurl, env);
   return env;
+}
+
+/** The host's environment as read in this turn of the event loop (null: not read yet). */
+let hostSnapshot: Readonly<Record<string, string>> | null = null;
+
+/**
+ * A copy of `process.env`, read once per turn of the event loop: every property of `process.env` is a call
+ * into the C library, and a start of 200 processes builds 200 environments in one turn.
+ */
+function hostEnv(): Readonly<Record<string, string>> {
+  if (hostSnapshot) return hostSnapshot;
+  const copy = nameRecord<string>();
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) copy[k] = v;
+  hostSnapshot = copy;
+  setImmediate(() => (hostSnapshot = null)).unref();
+  return copy;
 }
 
 /** The synchronous user lookup, for supervisors whose users were not looked up ahead. */

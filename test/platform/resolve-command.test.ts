@@ -141,3 +141,34 @@ describe.each(resolvers)('%s', (_name, resolve) => {
     });
   });
 });
+
+describe('resolveCommandAsync: lookups at the same moment', () => {
+  it('share one answer while it is in flight, and the next start looks again', async () => {
+    const path = `${bin1}:${bin2}`;
+    // 50 starts at once of a program that is not there yet: one answer for all.
+    const first = await Promise.all(
+      Array.from({ length: 50 }, () => resolveCommandAsync('later --flag', path).catch((e: unknown) => e)),
+    );
+    for (const r of first) expect(r).toMatchObject({ kind: 'NotFound' });
+    // Created now: the lookup that answered is settled, so a new start finds it.
+    writeFileSync(join(bin2, 'later'), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(bin2, 'later'), 0o755);
+    const again = await Promise.all([
+      resolveCommandAsync('later a', path),
+      resolveCommandAsync(['later'], path),
+    ]);
+    expect(again.map((r) => [r.file, r.argv])).toEqual([
+      [join(bin2, 'later'), ['later', 'a']],
+      [join(bin2, 'later'), ['later']],
+    ]);
+  });
+
+  it('keep each caller its own argv, and do not share across PATHs', async () => {
+    const [a, b] = await Promise.all([
+      resolveCommandAsync('noexec x', `${bin2}:${bin1}`),
+      resolveCommandAsync('noexec y', `${bin1}:${bin2}`).catch((e: unknown) => e),
+    ]);
+    expect(a).toEqual({ file: join(bin2, 'noexec'), argv: ['noexec', 'x'] });
+    expect(b).toMatchObject({ kind: 'NotExecutable' });
+  });
+});
