@@ -31,6 +31,9 @@ export class Watchdog {
   #warned = false;
   /** Lines not yet written (see #write). */
   #queued = '';
+  /** A flush is due at the end of this synchronous run, or at the end of this turn. */
+  #soon = false;
+  #later: NodeJS.Immediate | undefined;
 
   constructor(hostTag: string) {
     this.#hostTag = hostTag;
@@ -56,6 +59,8 @@ export class Watchdog {
     this.#child = null;
     const text = this.#queued;
     this.#queued = '';
+    if (this.#later) clearImmediate(this.#later);
+    this.#later = undefined;
     if (child?.stdin && !child.stdin.destroyed) child.stdin.end(`${text}bye\n`);
   }
 
@@ -68,19 +73,32 @@ export class Watchdog {
 
   /** The group is empty: forget it (its number may be reused). */
   untrack(pgid: number): void {
-    if (this.#groups.delete(pgid)) this.#write(`-${pgid}\n`);
+    if (this.#groups.delete(pgid)) this.#write(`-${pgid}\n`, 'turn');
   }
 
   /**
-   * Queues a line; the lines of one synchronous run (a pacer turn starts several children) go out in one
-   * pipe write, at the end of that run, before the event loop moves on.
+   * Queues a line. A new group goes out at the end of the synchronous run that started it (a pacer turn
+   * starts several children: one pipe write); a forgotten one may wait for the end of this turn of the event
+   * loop, since exits arrive one callback each and a group the watchdog still knows is harmless (it checks
+   * the leader's start time before it kills).
    */
-  #write(line: string): void {
-    if (this.#queued === '') queueMicrotask(() => this.#flush());
+  #write(line: string, when: 'now' | 'turn' = 'now'): void {
     this.#queued += line;
+    if (when === 'now') {
+      if (!this.#soon) {
+        this.#soon = true;
+        queueMicrotask(() => this.#flush());
+      }
+    } else if (!this.#later) {
+      this.#later = setImmediate(() => this.#flush());
+      this.#later.unref();
+    }
   }
 
   #flush(): void {
+    this.#soon = false;
+    if (this.#later) clearImmediate(this.#later);
+    this.#later = undefined;
     const text = this.#queued;
     this.#queued = '';
     const stdin = this.#child?.stdin;
