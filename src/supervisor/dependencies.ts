@@ -18,6 +18,8 @@ export class DependencyGate {
   /** Dependents stopped because a dependency exited, to start again (`'restart'`) once it is back. */
   readonly #held = new Map<Process, number>();
   #byProgram: Map<string, Process[]> | null = null;
+  /** The processes with an `onExit` on each program, indexed when first needed. */
+  #onExit: Map<string, Process[]> | null = null;
 
   /** @param processes - every active process */
   constructor(processes: () => readonly Process[]) {
@@ -32,6 +34,7 @@ export class DependencyGate {
   /** The active processes changed (a group was added or removed). */
   invalidate(removed: readonly Process[] = []): void {
     this.#byProgram = null;
+    this.#onExit = null;
     for (const p of removed) {
       this.#pending.delete(p);
       this.#held.delete(p);
@@ -51,7 +54,7 @@ export class DependencyGate {
   propagate(d: Process, event: ProcessStateEvent, log: (message: string) => void): void {
     if (event.fromState !== 'RUNNING' || event.state !== 'EXITED') return;
     const program = d.config.programName;
-    for (const q of this.#processes()) {
+    for (const q of this.#dependentsOnExit(program)) {
       const action = q.config.dependencyExit?.[program];
       if (!action || !RUNNING_STATES.has(q.state)) continue;
       log(`stopping: ${q.namespec} (its dependency ${d.namespec} exited)`);
@@ -118,6 +121,21 @@ export class DependencyGate {
       if (failed) return failed;
     }
     return undefined;
+  }
+
+  /** The active processes with an `onExit` on `program` (an exit looks at them only, not at every process). */
+  #dependentsOnExit(program: string): readonly Process[] {
+    if (!this.#onExit) {
+      this.#onExit = new Map();
+      for (const p of this.#processes()) {
+        for (const on of Object.keys(p.config.dependencyExit ?? {})) {
+          const list = this.#onExit.get(on);
+          if (list) list.push(p);
+          else this.#onExit.set(on, [p]);
+        }
+      }
+    }
+    return this.#onExit.get(program) ?? [];
   }
 
   /** The active processes of a program (a program can sit in several groups), indexed when first needed. */
