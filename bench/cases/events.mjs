@@ -77,11 +77,16 @@ export async function listener({ count }, { Supervisor }) {
     if (!sup.getGroup('l'))
       return { skipped: 'eventListeners are accepted but no listener pool is started yet' };
     await sup.waitForState('l:l', 'RUNNING', { timeout: 10_000 });
+    const listenerAtStart = sup.getProcess('l:l')?.state;
     const c0 = process.cpuUsage();
     await sup.startProcess('p');
     const r = await untilFile(out, 120_000);
     if (!r) throw new Error('the listener did not receive every event');
-    return { perSec: ((r.count - 1) / (r.last - r.first)) * 1000, cpuPerEvent: cpuMs(c0) / count };
+    return {
+      perSec: ((r.count - 1) / (r.last - r.first)) * 1000,
+      cpuPerEvent: cpuMs(c0) / count,
+      listenerAtStart,
+    };
   } finally {
     await sup?.shutdown();
     rmSync(dir, { recursive: true, force: true });
@@ -111,6 +116,11 @@ export async function supervisord({ count }) {
   try {
     // The listener must be READY first, or the first events go to the buffer (that is fine, but slower).
     await sleep(500);
+    // Diagnostic: the listener's state when the producer starts. Until it is RUNNING (startsecs=1, seen on
+    // supervisord's next loop pass) every event waits in the pool's buffer, so the producer's output is parsed
+    // before the listener's first event, outside the first-to-last window the listener measures.
+    const info = await rpc(sd.socket, 'supervisor.getProcessInfo', 'l');
+    const listenerAtStart = /<name>statename<\/name>\s*<value>\s*<string>(\w+)</.exec(info)?.[1];
     const c0 = procCpuMs(sd.pid);
     await rpc(sd.socket, 'supervisor.startProcess', 'p', false);
     const r = await untilFile(join(sd.dir, 'result.json'), 120_000);
@@ -118,6 +128,7 @@ export async function supervisord({ count }) {
     return {
       perSec: ((r.count - 1) / (r.last - r.first)) * 1000,
       cpuPerEvent: (procCpuMs(sd.pid) - c0) / count,
+      listenerAtStart,
     };
   } finally {
     await sd.stop();

@@ -3,15 +3,15 @@
  * which returns exactly the payload supervisord sends an event listener (`supervisor/events.py payload()`).
  * @module
  */
+import { isUtf8 } from 'node:buffer';
 import type { ProcessStateName } from '../core/states.js';
+
+/** One decoder for every call: `fatal` decoding keeps no state between calls without `stream`. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Renders output bytes as supervisord does: UTF-8 text, or `Undecodable: <repr>` when not valid UTF-8. */
 export function decodeData(data: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
-  } catch {
-    return `Undecodable: ${pythonBytesRepr(data)}`;
-  }
+  return isUtf8(data) ? UTF8.decode(data) : `Undecodable: ${pythonBytesRepr(data)}`;
 }
 
 function pythonBytesRepr(data: Uint8Array): string {
@@ -26,6 +26,27 @@ function pythonBytesRepr(data: Uint8Array): string {
     else out += `\\x${b.toString(16).padStart(2, '0')}`;
   }
   return `${out}'`;
+}
+
+/**
+ * Whether `decodeData(data)`, encoded back to UTF-8, is `data` itself: valid UTF-8 that does not start with a
+ * byte order mark (the decoder drops a leading one).
+ */
+function roundTrips(data: Uint8Array): boolean {
+  return isUtf8(data) && !(data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf);
+}
+
+/**
+ * An event's payload in two parts, `text` then `bytes`: its UTF-8 encoding is exactly
+ * `Buffer.from(event.serialize(), 'utf8')`. Output events whose data needs no re-encoding hand the data over
+ * as it is, so a listener pool copies it once instead of decoding and encoding it again.
+ * @internal
+ */
+export interface PayloadParts {
+  /** The payload's text (all of it when `bytes` is null). */
+  readonly text: string;
+  /** The bytes that follow the text as they are, or null. */
+  readonly bytes: Uint8Array | null;
 }
 
 /** The process state event type names. */
@@ -127,6 +148,23 @@ abstract class OutputEvent {
   protected header(extra = ''): string {
     return `processname:${this.processName} groupname:${this.groupName} pid:${this.pid}${extra}\n`;
   }
+
+  /**
+   * supervisord's payload: the header (with `channel:` for PROCESS_LOG), a newline, then the data, decoded
+   * as UTF-8 (`Undecodable: b'…'` when it is not).
+   */
+  serialize(): string {
+    return this.header(this.headerExtra()) + decodeData(this.data);
+  }
+
+  /** @internal The payload as {@link PayloadParts}: the header, then the data bytes when they round-trip. */
+  _payloadParts(): PayloadParts {
+    if (!roundTrips(this.data)) return { text: this.serialize(), bytes: null };
+    return { text: this.header(this.headerExtra()), bytes: this.data };
+  }
+
+  /** @internal The header fields after `pid`. */
+  protected abstract headerExtra(): string;
 }
 
 /**
@@ -147,9 +185,9 @@ export class ProcessLogEvent extends OutputEvent {
     this.type = init.channel === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR';
   }
 
-  /** supervisord's payload: the header with `channel:`, a newline, then the data. */
-  serialize(): string {
-    return this.header(` channel:${this.channel}`) + decodeData(this.data);
+  /** @internal supervisord's header ends with `channel:`. */
+  protected headerExtra(): string {
+    return ` channel:${this.channel}`;
   }
 }
 
@@ -172,9 +210,9 @@ export class ProcessCommunicationEvent extends OutputEvent {
     this.type = init.channel === 'stdout' ? 'PROCESS_COMMUNICATION_STDOUT' : 'PROCESS_COMMUNICATION_STDERR';
   }
 
-  /** supervisord's payload: the header, a newline, then the captured data. */
-  serialize(): string {
-    return this.header() + decodeData(this.data);
+  /** @internal supervisord's header has no field after `pid`. */
+  protected headerExtra(): string {
+    return '';
   }
 }
 

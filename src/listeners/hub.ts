@@ -31,7 +31,11 @@ const MAX_SERIAL = Number.MAX_SAFE_INTEGER;
 export class EventHub {
   readonly #host: HubHost;
   readonly #pools = new Map<string, EventListenerPool>();
-  readonly #serials = new WeakMap<SupervisorEvent, number>();
+  /** The pools in order, as a new array at each change: {@link notify} walks the one it started with. */
+  #poolList: readonly EventListenerPool[] = [];
+  /** The event being handed to the pools, and its serial once a pool accepted it (-1 before). */
+  #current: SupervisorEvent | null = null;
+  #currentSerial = -1;
   readonly #ticks: TickTimer;
   #serial = -1;
   #active = false;
@@ -57,6 +61,7 @@ export class EventHub {
       bufferOverflow: (record) => host.emitter.emit('eventBufferOverflow', record),
     });
     this.#pools.set(config.name, pool);
+    this.#poolList = [...this.#pools.values()];
     this.refresh();
     return pool;
   }
@@ -67,12 +72,26 @@ export class EventHub {
     if (!pool) return;
     pool._remove();
     this.#pools.delete(name);
+    this.#poolList = [...this.#pools.values()];
     this.refresh();
   }
 
-  /** Hands an event to every pool, in the order they were added (supervisord's subscription order). */
+  /**
+   * Hands an event to every pool, in the order they were added (supervisord's subscription order). A pool
+   * whose result handler emits an event meanwhile notifies that one inside this call, hence the save and
+   * restore of the current event.
+   */
   notify(event: SupervisorEvent): void {
-    for (const pool of [...this.#pools.values()]) pool._notify(event);
+    const outer = this.#current;
+    const outerSerial = this.#currentSerial;
+    this.#current = event;
+    this.#currentSerial = -1;
+    try {
+      for (const pool of this.#poolList) pool._notify(event);
+    } finally {
+      this.#current = outer;
+      this.#currentSerial = outerSerial;
+    }
   }
 
   /** The supervisor runs: TICK events may be emitted from now on. */
@@ -107,14 +126,15 @@ export class EventHub {
     this.#ticks.watch(periods);
   }
 
-  /** supervisord's `GlobalSerial`: given the first time any pool accepts the event; wraps to 0. */
+  /**
+   * supervisord's `GlobalSerial`: given the first time any pool accepts the event; wraps to 0. Pools ask
+   * only while {@link notify} hands them the event (every emission is a new event object), so the serial
+   * lives beside the current event rather than in a map of every event.
+   */
   #serialOf(event: SupervisorEvent): number {
-    let serial = this.#serials.get(event);
-    if (serial === undefined) {
-      this.#serial = this.#serial >= MAX_SERIAL ? 0 : this.#serial + 1;
-      serial = this.#serial;
-      this.#serials.set(event, serial);
-    }
-    return serial;
+    if (event === this.#current && this.#currentSerial >= 0) return this.#currentSerial;
+    this.#serial = this.#serial >= MAX_SERIAL ? 0 : this.#serial + 1;
+    if (event === this.#current) this.#currentSerial = this.#serial;
+    return this.#serial;
   }
 }

@@ -7,10 +7,17 @@
  */
 import type { GroupConfig } from '../config/types.js';
 import type { ActivityLogRecord } from '../events/emitter.js';
-import type { ProcessStateEvent, SupervisorEvent } from '../events/events.js';
+import {
+  ProcessCommunicationEvent,
+  ProcessLogEvent,
+  type PayloadParts,
+  type ProcessStateEvent,
+  type SupervisorEvent,
+} from '../events/events.js';
 import { isEventSubtype, PROCVISOR_EVENT_TYPES, type EventTypeName } from '../events/types.js';
 import type { Process } from '../process/process.js';
 import { ProgramGroup } from '../group/program-group.js';
+import { Deque } from './event-buffer.js';
 import { ListenerProtocol } from './protocol.js';
 import {
   defaultResultHandler,
@@ -91,7 +98,9 @@ export class EventListenerPool extends ProgramGroup {
   readonly #poolHost: PoolHost;
   readonly #listeners: Listener[];
   readonly #byName = new Map<string, Listener>();
-  #buffer: Entry[] = [];
+  /** {@link subscribes}, per event type (the subscriptions never change). */
+  readonly #subscribed = new Map<EventTypeName, boolean>();
+  readonly #buffer = new Deque<Entry>();
   #poolserial = -1;
   #depth = 0;
   #dispatchWanted = false;
@@ -132,8 +141,14 @@ export class EventListenerPool extends ProgramGroup {
 
   /** Whether the pool subscribes to events of this type. */
   subscribes(type: EventTypeName): boolean {
-    if (PROCVISOR_EVENT_TYPES.has(type)) return this.events.includes(type);
-    return this.events.some((t) => isEventSubtype(type, t));
+    let yes = this.#subscribed.get(type);
+    if (yes === undefined) {
+      yes = PROCVISOR_EVENT_TYPES.has(type)
+        ? this.events.includes(type)
+        : this.events.some((t) => isEventSubtype(type, t));
+      this.#subscribed.set(type, yes);
+    }
+    return yes;
   }
 
   /**
@@ -155,7 +170,7 @@ export class EventListenerPool extends ProgramGroup {
   /** @internal The group is being removed: no more events (supervisord's `before_remove`). */
   _remove(): void {
     this.#removed = true;
-    this.#buffer = [];
+    this.#buffer.clear();
     for (const l of this.#listeners) l.process._tapStdout(null);
   }
 
@@ -294,7 +309,7 @@ export class EventListenerPool extends ProgramGroup {
       while (this.#dispatchWanted) {
         this.#dispatchWanted = false;
         while (this.#buffer.length > 0 && !this.#removed) {
-          const entry = this.#buffer[0]!;
+          const entry = this.#buffer.peek()!;
           if (!this.#send(entry)) break;
           this.#buffer.shift();
         }
@@ -328,14 +343,31 @@ export class EventListenerPool extends ProgramGroup {
   }
 
   /**
-   * supervisord's `_eventEnvelope`. `len` is the payload's length in UTF-8 bytes, the unit the protocol
-   * documents (supervisord 4.2.5 counts characters, which differs for non-ASCII payloads).
+   * supervisord's `_eventEnvelope`, as one Buffer: the header line, then the payload. `len` is the
+   * payload's length in UTF-8 bytes, the unit the protocol documents (supervisord 4.2.5 counts characters,
+   * which differs for non-ASCII payloads). An output event's data goes in as read, when decoding and
+   * encoding it again would give the same bytes ({@link payloadParts}).
    */
   #envelope(entry: Entry): Buffer {
-    const payload = Buffer.from(entry.event.serialize(), 'utf8');
+    const { text, bytes } = payloadParts(entry.event);
+    const textLength = Buffer.byteLength(text, 'utf8');
     const header =
       `ver:3.0 server:${this.#poolHost.identifier()} serial:${entry.serial} pool:${this.name} ` +
-      `poolserial:${entry.poolserial} eventname:${entry.event.type} len:${payload.length}\n`;
-    return Buffer.concat([Buffer.from(header, 'utf8'), payload]);
+      `poolserial:${entry.poolserial} eventname:${entry.event.type} ` +
+      `len:${textLength + (bytes?.length ?? 0)}\n`;
+    const headerLength = Buffer.byteLength(header, 'utf8');
+    const out = Buffer.allocUnsafe(headerLength + textLength + (bytes?.length ?? 0));
+    out.write(header, 0, 'utf8');
+    out.write(text, headerLength, 'utf8');
+    if (bytes) out.set(bytes, headerLength + textLength);
+    return out;
   }
+}
+
+/** An event's payload, as {@link PayloadParts}. */
+function payloadParts(event: SupervisorEvent): PayloadParts {
+  if (event instanceof ProcessCommunicationEvent || event instanceof ProcessLogEvent) {
+    return event._payloadParts();
+  }
+  return { text: event.serialize(), bytes: null };
 }

@@ -36,16 +36,37 @@ export interface ProtocolHooks {
 // A negative length makes no sense (supervisord mishandles it), so it is a bad result line here.
 const RESULT_LENGTH = /^[ \t\n\v\f\r]*\+?\d+(?:_\d+)*[ \t\n\v\f\r]*$/;
 
+/** The result length written in `buf[start, end)` as Python's `int()` reads it, or -1 when it is not one. */
+function resultLength(buf: Buffer, start: number, end: number): number {
+  // Plain digits, short enough to be exact, are what listeners write: read them without making a string.
+  if (end > start && end - start <= 15) {
+    let n = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c < 0x30 || c > 0x39) break;
+      n = n * 10 + (c - 0x30);
+    }
+    if (i === end) return n;
+  }
+  const text = buf.toString('latin1', start, Math.max(start, end));
+  return RESULT_LENGTH.test(text) ? Number(text.trim().replace(/_/g, '')) : -1;
+}
+
+const EMPTY = Buffer.alloc(0);
+
 /**
  * The protocol state of one listener process for one spawn (supervisord makes a new dispatcher, in
  * ACKNOWLEDGED, at each spawn).
  */
 export class ListenerProtocol {
   #state: ListenerStateName = 'ACKNOWLEDGED';
-  #buffer: Buffer = Buffer.alloc(0);
+  /** What the listener wrote and the parser has not consumed yet: `#buffer[#pos, length)`. */
+  #buffer: Buffer = EMPTY;
+  #pos = 0;
   #resultLen: number | null = null;
-  /** The result body so far, in `#result[0, #resultHave)`: one Buffer however it is chunked. */
-  #result: Buffer = Buffer.alloc(0);
+  /** The result body so far, in `#result[0, #resultHave)`, when it came in more than one chunk. */
+  #result: Buffer = EMPTY;
   #resultHave = 0;
   readonly #hooks: ProtocolHooks;
 
@@ -60,8 +81,9 @@ export class ListenerProtocol {
 
   /** @internal What the parser holds: bytes (unparsed, and room for the result body) and Buffers (tests). */
   get _held(): { bytes: number; buffers: number } {
-    const parts = [this.#buffer, this.#result].filter((b) => b.length > 0);
-    return { bytes: parts.reduce((n, b) => n + b.length, 0), buffers: parts.length };
+    const unparsed = this.#buffer.length - this.#pos;
+    const parts = [unparsed, this.#result.length].filter((n) => n > 0);
+    return { bytes: parts.reduce((n, b) => n + b, 0), buffers: parts.length };
   }
 
   /** An event was written to the listener: READY becomes BUSY. */
@@ -71,36 +93,50 @@ export class ListenerProtocol {
 
   /** The process is gone or was declared broken from outside: UNKNOWN, and ignore whatever follows. */
   unknown(): void {
-    this.#buffer = Buffer.alloc(0);
+    this.#drop();
     this.#resultLen = null;
-    this.#result = Buffer.alloc(0);
+    this.#result = EMPTY;
     this.#resultHave = 0;
     this.#set('UNKNOWN');
   }
 
-  /** Handles one chunk of the listener's stdout. */
+  /**
+   * Handles one chunk of the listener's stdout. The parser moves a position through the chunk rather than
+   * slicing it at every token, and joins chunks only when a token spans them.
+   */
   feed(chunk: Buffer): void {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-    while (this.#buffer.length > 0 || (this.#state === 'BUSY' && this.#resultLen === 0)) {
-      if (!this.#step()) return;
+    if (this.#pos >= this.#buffer.length) this.#buffer = chunk;
+    else this.#buffer = Buffer.concat([this.#buffer.subarray(this.#pos), chunk]);
+    this.#pos = 0;
+    while (this.#pos < this.#buffer.length || (this.#state === 'BUSY' && this.#resultLen === 0)) {
+      if (!this.#step()) break;
     }
+    if (this.#pos >= this.#buffer.length) this.#drop();
+  }
+
+  /** Forgets the unparsed bytes (and lets the chunk go). */
+  #drop(): void {
+    this.#buffer = EMPTY;
+    this.#pos = 0;
   }
 
   /** One step of `handle_listener_state_change`; false when more data is needed. */
   #step(): boolean {
     switch (this.#state) {
       case 'UNKNOWN':
-        this.#buffer = Buffer.alloc(0);
+        this.#drop();
         return false;
-      case 'ACKNOWLEDGED':
-        if (this.#buffer.length < READY_TOKEN.length) return false;
-        if (this.#buffer.subarray(0, READY_TOKEN.length).equals(READY_TOKEN)) {
-          this.#buffer = this.#buffer.subarray(READY_TOKEN.length);
+      case 'ACKNOWLEDGED': {
+        const pos = this.#pos;
+        if (this.#buffer.length - pos < READY_TOKEN.length) return false;
+        if (this.#buffer.compare(READY_TOKEN, 0, READY_TOKEN.length, pos, pos + READY_TOKEN.length) === 0) {
+          this.#pos = pos + READY_TOKEN.length;
           this.#set('READY');
         } else {
           this.unknown();
         }
         return true;
+      }
       case 'READY':
         // Anything the listener writes while it has nothing to answer breaks the protocol.
         this.unknown();
@@ -111,38 +147,44 @@ export class ListenerProtocol {
   }
 
   #busy(): boolean {
+    const buf = this.#buffer;
+    const pos = this.#pos;
     if (this.#resultLen === null) {
-      const pos = this.#buffer.indexOf(0x0a);
-      if (pos === -1) {
-        if (this.#buffer.length > MAX_RESULT_LINE) {
-          this.#hooks.badResultLine(decodeData(this.#buffer.subarray(0, MAX_RESULT_LINE)));
+      const nl = buf.indexOf(0x0a, pos);
+      if (nl === -1) {
+        if (buf.length - pos > MAX_RESULT_LINE) {
+          this.#hooks.badResultLine(decodeData(buf.subarray(pos, pos + MAX_RESULT_LINE)));
           this.unknown();
         }
         return false;
       }
-      const line = this.#buffer.subarray(0, pos);
-      this.#buffer = this.#buffer.subarray(pos + 1);
-      const text = line.subarray(RESULT_TOKEN_START_LEN).toString('latin1');
-      if (!RESULT_LENGTH.test(text)) {
-        this.#hooks.badResultLine(decodeData(line));
+      this.#pos = nl + 1;
+      const len = resultLength(buf, pos + RESULT_TOKEN_START_LEN, nl);
+      if (len < 0) {
+        this.#hooks.badResultLine(decodeData(buf.subarray(pos, nl)));
         this.unknown();
         return false;
       }
-      this.#resultLen = Number(text.trim().replace(/_/g, ''));
-      this.#result = Buffer.alloc(0);
+      this.#resultLen = len;
+      this.#result = EMPTY;
       this.#resultHave = 0;
       return true;
     }
-    const needed = this.#resultLen - this.#resultHave;
-    if (needed > 0) {
-      const part = this.#buffer.subarray(0, needed);
-      this.#buffer = this.#buffer.subarray(part.length);
-      this.#collect(part, this.#resultLen);
-      if (this.#resultHave < this.#resultLen) return false;
+    const len = this.#resultLen;
+    let body: Buffer;
+    if (this.#resultHave === 0 && buf.length - pos >= len) {
+      // The whole body is in this chunk: hand over a view of it (the pool does not keep it).
+      body = buf.subarray(pos, pos + len);
+      this.#pos = pos + len;
+    } else {
+      const part = buf.subarray(pos, Math.min(buf.length, pos + len - this.#resultHave));
+      this.#pos = pos + part.length;
+      this.#collect(part, len);
+      if (this.#resultHave < len) return false;
+      body = this.#result.subarray(0, this.#resultHave);
     }
-    const body = this.#result.subarray(0, this.#resultHave);
     this.#resultLen = null;
-    this.#result = Buffer.alloc(0);
+    this.#result = EMPTY;
     this.#resultHave = 0;
     const next = this.#hooks.result(body);
     if (next === 'UNKNOWN') this.unknown();
