@@ -114,13 +114,20 @@ export async function supervisord({ count }) {
     ].join('\n'),
   );
   try {
-    // The listener must be READY first, or the first events go to the buffer (that is fine, but slower).
-    await sleep(500);
-    // Diagnostic: the listener's state when the producer starts. Until it is RUNNING (startsecs=1, seen on
-    // supervisord's next loop pass) every event waits in the pool's buffer, so the producer's output is parsed
-    // before the listener's first event, outside the first-to-last window the listener measures.
-    const info = await rpc(sd.socket, 'supervisor.getProcessInfo', 'l');
-    const listenerAtStart = /<name>statename<\/name>\s*<value>\s*<string>(\w+)</.exec(info)?.[1];
+    // Both sides start the producer once the listener is RUNNING (procvisor: waitForState above). Until then
+    // supervisord keeps every event in the pool's buffer and parses the producer's output before the
+    // listener's first event, outside the first-to-last window the listener measures.
+    const stateOf = async () =>
+      /<name>statename<\/name>\s*<value>\s*<string>(\w+)</.exec(
+        await rpc(sd.socket, 'supervisor.getProcessInfo', 'l'),
+      )?.[1];
+    const deadline = now() + 10_000;
+    let listenerAtStart = await stateOf();
+    while (listenerAtStart !== 'RUNNING') {
+      if (now() > deadline) throw new Error(`supervisord's listener is ${listenerAtStart}, not RUNNING`);
+      await sleep(20);
+      listenerAtStart = await stateOf();
+    }
     const c0 = procCpuMs(sd.pid);
     await rpc(sd.socket, 'supervisor.startProcess', 'p', false);
     const r = await untilFile(join(sd.dir, 'result.json'), 120_000);

@@ -29,6 +29,8 @@ export class ByteQueue {
   #head = 0;
   #tail = 0;
   #bytes = 0;
+  /** The small block of the last clear, written into again: a capture buffer refilled per block allocates once. */
+  #spare: Buffer | null = null;
 
   /** Bytes held. */
   get bytes(): number {
@@ -90,8 +92,10 @@ export class ByteQueue {
     return Buffer.concat(views, this.#bytes);
   }
 
-  /** Forgets everything. */
+  /** Forgets everything (a first block of at most {@link BLOCK_BYTES} is kept to write into next time). */
   clear(): void {
+    const first = this.#blocks[0];
+    if (first && first.length <= BLOCK_BYTES) this.#spare = first;
     this.#blocks = [];
     this.#head = 0;
     this.#tail = 0;
@@ -113,6 +117,13 @@ export class ByteQueue {
       this.#head = 0;
       blocks[0] = grown;
       return grown;
+    }
+    if (blocks.length === 0 && this.#spare && this.#spare.length >= Math.min(wanted, BLOCK_BYTES)) {
+      const spare = this.#spare;
+      this.#spare = null;
+      blocks.push(spare);
+      this.#tail = 0;
+      return spare;
     }
     let size = blocks.length === 0 ? FIRST_BLOCK : BLOCK_BYTES;
     while (size < BLOCK_BYTES && size < wanted) size *= 2;

@@ -12,6 +12,8 @@ export const BEGIN_TOKEN = Buffer.from('<!--XSUPERVISOR:BEGIN-->');
 export const END_TOKEN = Buffer.from('<!--XSUPERVISOR:END-->');
 
 const ESC_BEGIN = Buffer.from('\x1b[');
+/** Nothing held back (zero-length, so it is shared). */
+const EMPTY = Buffer.alloc(0);
 /** `dispatchers.py ANSI_TERMINATORS`. */
 const ANSI_TERMINATORS = new Set([...'HfABCDRsuJKhlpm'].map((c) => c.charCodeAt(0)));
 
@@ -108,7 +110,7 @@ export class OutputDispatcher {
   readonly #stripAnsi: boolean;
   readonly #capture: BoundBuffer | null;
   #capturemode = false;
-  #outputBuffer: Buffer = Buffer.alloc(0);
+  #outputBuffer: Buffer = EMPTY;
 
   constructor(options: DispatcherOptions, sink: DispatcherSink) {
     this.#sink = sink;
@@ -144,7 +146,7 @@ export class OutputDispatcher {
    */
   end(): void {
     const rest = this.#outputBuffer;
-    this.#outputBuffer = Buffer.alloc(0);
+    this.#outputBuffer = EMPTY;
     if (!this.#capturemode && rest.length > 0) this.#log(rest);
     this.#capture?.clear();
     this.#capturemode = false;
@@ -161,7 +163,7 @@ export class OutputDispatcher {
       const token = this.#capturemode ? END_TOKEN : BEGIN_TOKEN;
       if (this.#outputBuffer.length <= token.length) return; // not enough data
       const data = this.#outputBuffer;
-      this.#outputBuffer = Buffer.alloc(0);
+      this.#outputBuffer = EMPTY;
       const at = data.indexOf(token);
       if (at === -1) {
         const index = findPrefixAtEnd(data, token);
