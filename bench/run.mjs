@@ -242,7 +242,7 @@ if (want(3)) {
   console.error(`row 3: log throughput, ${P.log.label}`);
   const s = await rounds(
     'log',
-    ['raw', 'procvisor', 'nodePipe', ...sdVariant],
+    ['raw', 'procvisor', 'nodePipe', 'nodeFloor', ...sdVariant],
     P.log,
     P.rounds >= 5 ? 5 : P.rounds,
   );
@@ -268,7 +268,10 @@ if (want(3)) {
             (!haveSd || median(pick(s.procvisor, 'cpu')) <= 2 * median(pick(s.supervisord, 'cpu'))),
     ),
     cpu: cpuCells(s, 'cpu', (v) => fmtMs(v == null ? null : v)),
-    diagnostic: `plain Node stdout.pipe(rotating-file-stream): ${fmtMs(median(pick(s.nodePipe, 'ms')))}, CPU ${fmtMs(median(pick(s.nodePipe, 'cpu')))}`,
+    diagnostic:
+      `plain Node stdout.pipe(rotating-file-stream): ${fmtMs(median(pick(s.nodePipe, 'ms')))}, CPU ${fmtMs(median(pick(s.nodePipe, 'cpu')))}; ` +
+      `Node's floor (read the pipe, fs.writev what waits, nothing else): ${fmtMs(median(pick(s.nodeFloor, 'ms')))}, ` +
+      `CPU ${fmtMs(median(pick(s.nodeFloor, 'cpu')))} (procvisor / floor: ${fmtX(medianRatio(pick(s.nodeFloor, 'ms'), pv))} throughput)`,
     samples: s,
   });
 }

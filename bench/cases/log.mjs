@@ -68,6 +68,53 @@ export async function nodePipe({ bytes, maxbytes }) {
   }
 }
 
+/**
+ * Diagnostic, not a target: the least a Node host can do with the child's output, to show Node's own floor.
+ * The pipe is read as Node reads it, and whatever waits behind a write goes out in one `fs.writev`: no
+ * rotation, no events, nothing else.
+ */
+export async function nodeFloor({ bytes }) {
+  const { openSync, closeSync, writev } = await import('node:fs');
+  const dir = tempDir();
+  try {
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    const fd = openSync(join(dir, 'w.log'), 'a');
+    const c = spawn('/bin/sh', ['-c', producer(bytes)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise((resolve, reject) => {
+      let queue = [];
+      let writing = false;
+      let ended = false;
+      const flush = () => {
+        if (writing) return;
+        if (queue.length === 0) return ended && resolve();
+        const batch = queue;
+        queue = [];
+        writing = true;
+        writev(fd, batch, (err) => {
+          writing = false;
+          if (err) reject(err);
+          else flush();
+        });
+      };
+      c.stdout.on('data', (chunk) => {
+        queue.push(chunk);
+        flush();
+      });
+      c.stdout.once('end', () => {
+        ended = true;
+        flush();
+      });
+      c.once('error', reject);
+    });
+    closeSync(fd);
+    await untilBytes(dir, 'w.log', bytes);
+    return { ms: now() - t0, cpu: cpuMs(c0) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Supervised with stdoutLogfile and stdoutLogfileMaxbytes: time from start() to the last byte in the files. */
 export async function procvisor({ bytes, maxbytes }, { Supervisor }) {
   const dir = tempDir();
