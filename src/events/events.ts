@@ -5,35 +5,17 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { ProcessStateName } from '../core/states.js';
+import { pythonBytesRepr } from '../python/repr.js';
 
-/** One decoder for every call: `fatal` decoding keeps no state between calls without `stream`. */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * One decoder for every call: `fatal` decoding keeps no state between calls without `stream`. `ignoreBOM`
+ * keeps a leading byte order mark as U+FEFF, as Python's `bytes.decode('utf-8')` does.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Renders output bytes as supervisord does: UTF-8 text, or `Undecodable: <repr>` when not valid UTF-8. */
 export function decodeData(data: Uint8Array): string {
   return isUtf8(data) ? UTF8.decode(data) : `Undecodable: ${pythonBytesRepr(data)}`;
-}
-
-function pythonBytesRepr(data: Uint8Array): string {
-  let out = "b'";
-  for (const b of data) {
-    if (b === 0x5c) out += '\\\\';
-    else if (b === 0x27) out += "\\'";
-    else if (b === 0x0a) out += '\\n';
-    else if (b === 0x0d) out += '\\r';
-    else if (b === 0x09) out += '\\t';
-    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, '0')}`;
-  }
-  return `${out}'`;
-}
-
-/**
- * Whether `decodeData(data)`, encoded back to UTF-8, is `data` itself: valid UTF-8 that does not start with a
- * byte order mark (the decoder drops a leading one).
- */
-function roundTrips(data: Uint8Array): boolean {
-  return isUtf8(data) && !(data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf);
 }
 
 /**
@@ -159,7 +141,7 @@ abstract class OutputEvent {
 
   /** @internal The payload as {@link PayloadParts}: the header, then the data bytes when they round-trip. */
   _payloadParts(): PayloadParts {
-    if (!roundTrips(this.data)) return { text: this.serialize(), bytes: null };
+    if (!isUtf8(this.data)) return { text: this.serialize(), bytes: null };
     return { text: this.header(this.headerExtra()), bytes: this.data };
   }
 

@@ -27,3 +27,22 @@ export function pythonRepr(value: unknown): string {
   }
   return out + quote;
 }
+
+/**
+ * Python's `repr()` of `bytes`: `b'...'` (`b"..."` when the bytes hold a `'` and no `"`), printable ASCII as
+ * is, backslash escapes for `\\`, the quote, `\n`, `\r`, `\t`, and `\xNN` for every other byte.
+ */
+export function pythonBytesRepr(data: Uint8Array): string {
+  const quote = data.includes(0x27) && !data.includes(0x22) ? 0x22 : 0x27;
+  let out = `b${String.fromCharCode(quote)}`;
+  for (const b of data) {
+    if (b === 0x5c) out += '\\\\';
+    else if (b === quote) out += `\\${String.fromCharCode(quote)}`;
+    else if (b === 0x0a) out += '\\n';
+    else if (b === 0x0d) out += '\\r';
+    else if (b === 0x09) out += '\\t';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return out + String.fromCharCode(quote);
+}

@@ -13,6 +13,7 @@ import {
   type OutputEventInit,
 } from '../../src/events/events.js';
 import { PROPERTY_SEED, propertyRuns } from '../helpers/property-checks.js';
+import { hasSupervisordPython, runPython } from '../logging/supervisord-python.js';
 
 const BOM = [0xef, 0xbb, 0xbf];
 
@@ -43,25 +44,72 @@ describe('payload parts', () => {
     );
   });
 
-  it('hand valid UTF-8 over as it is, and re-encode what the decoder changes', () => {
-    const [log] = both(Buffer.from('héllo ✓\n'));
-    expect(log!._payloadParts()).toEqual({
-      text: 'processname:wörker groupname:g pid:42 channel:stdout\n',
-      bytes: Buffer.from('héllo ✓\n'),
-    });
-    for (const data of [Buffer.from([0x61, 0xff, 0x62]), Buffer.from([...BOM, 0x61])]) {
-      const [event] = both(data);
-      expect(event!._payloadParts().bytes).toBeNull();
-      expect(event!._payloadParts().text).toBe(event!.serialize());
+  it('hand valid UTF-8 over as it is (a leading byte order mark too), and re-encode what is not', () => {
+    for (const data of [Buffer.from('héllo ✓\n'), Buffer.from([...BOM, 0x61])]) {
+      const [log] = both(data);
+      expect(log!._payloadParts()).toEqual({
+        text: 'processname:wörker groupname:g pid:42 channel:stdout\n',
+        bytes: data,
+      });
     }
+    const [event] = both(Buffer.from([0x61, 0xff, 0x62]));
+    expect(event!._payloadParts().bytes).toBeNull();
+    expect(event!._payloadParts().text).toBe(event!.serialize());
   });
 
   it('decodeData: UTF-8 text, or Undecodable with the bytes as Python repr()s them', () => {
     expect(decodeData(Buffer.from('añb'))).toBe('añb');
-    expect(decodeData(Buffer.from([0x61, 0xff, 0x27, 0x5c, 0x0a]))).toBe("Undecodable: b'a\\xff\\'\\\\\\n'");
+    // A ' and no ": Python quotes with " and leaves the ' alone.
+    expect(decodeData(Buffer.from([0x61, 0xff, 0x27, 0x5c, 0x0a]))).toBe('Undecodable: b"a\\xff\'\\\\\\n"');
+    expect(decodeData(Buffer.from([0x22, 0xff, 0x27]))).toBe("Undecodable: b'\"\\xff\\''");
     // The same decoder serves every call: a bad sequence leaves nothing behind for the next one.
     expect(decodeData(Buffer.from([0xe2, 0x9c]))).toBe("Undecodable: b'\\xe2\\x9c'");
     expect(decodeData(Buffer.from([0x93]))).toBe("Undecodable: b'\\x93'");
     expect(decodeData(Buffer.from('✓'))).toBe('✓');
+    // Python's 'utf-8' codec keeps a leading byte order mark (only 'utf-8-sig' drops it).
+    expect(decodeData(Buffer.from([...BOM, 0x61]))).toBe('\ufeffa');
+  });
+});
+
+describe.runIf(hasSupervisordPython())("payloads against supervisord 4.2.5's events.py", () => {
+  it('PROCESS_LOG and PROCESS_COMMUNICATION payloads are the bytes supervisord sends', () => {
+    const datas = [
+      Buffer.from('plain\n'),
+      Buffer.from('héllo wörld ✓'),
+      Buffer.from([...BOM, 0x62, 0x0a]),
+      Buffer.from([0x61, 0xff, 0x0a, 0x27, 0x5c]),
+      Buffer.from([0xe2, 0x9c]),
+      Buffer.from([0x22, 0xff, 0x27]),
+      Buffer.from([...Array.from({ length: 32 }, (_, i) => i), 0x7f, 0x80, 0xff]),
+      Buffer.alloc(0),
+    ];
+    const theirs = runPython<string[]>(
+      `
+import sys, json, base64
+from supervisor import events
+class Config: name = 'w\u00f6rker'
+class GroupConfig: name = 'g'
+class Group: config = GroupConfig()
+class Proc:
+    config = Config()
+    group = Group()
+    pid = 42
+out = []
+for item in json.load(sys.stdin):
+    data = base64.b64decode(item)
+    for cls in (events.ProcessLogStdoutEvent, events.ProcessCommunicationStderrEvent):
+        out.append(base64.b64encode(cls(Proc(), 42, data).payload().encode('utf-8')).decode())
+print(json.dumps(out))
+`,
+      datas.map((d) => d.toString('base64')),
+    );
+    const ours = datas.flatMap((data) => {
+      const init = { processName: 'wörker', groupName: 'g', pid: 42, data } as const;
+      return [
+        new ProcessLogEvent({ ...init, channel: 'stdout' }),
+        new ProcessCommunicationEvent({ ...init, channel: 'stderr' }),
+      ].map((e) => encodePayload(e).toString('base64'));
+    });
+    expect(ours).toEqual(theirs);
   });
 });
