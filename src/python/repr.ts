@@ -4,9 +4,23 @@
  */
 
 /**
+ * What Python's `str.isprintable()` calls not printable: Unicode's "Other" (control, format, surrogate,
+ * private use, unassigned) and "Separator" categories; the ASCII space is the one exception.
+ */
+const NOT_PRINTABLE = /[\p{C}\p{Z}]/u;
+
+/** `\xNN`, `\uNNNN` or `\UNNNNNNNN`, as Python's repr writes a character that is not printable. */
+function escapeCode(code: number): string {
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
+  return `\\U${code.toString(16).padStart(8, '0')}`;
+}
+
+/**
  * Python's `repr()` of a string (or of a number, which is its decimal text), as supervisord's messages
  * quote values with `%r`: single quotes unless the text holds a `'` and no `"`, backslash escapes for
- * `\\`, the quote, `\n`, `\r`, `\t` and other control characters.
+ * `\\`, the quote, `\n`, `\r`, `\t`, and `\x`, `\u` or `\U` for every other character Python does not
+ * print (`str.isprintable()`: controls, format characters such as U+00AD, separators such as U+00A0).
  */
 export function pythonRepr(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
@@ -22,7 +36,7 @@ export function pythonRepr(value: unknown): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (ch !== ' ' && NOT_PRINTABLE.test(ch)) out += escapeCode(code);
     else out += ch;
   }
   return out + quote;
