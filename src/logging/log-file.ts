@@ -56,19 +56,18 @@ type State =
   | { kind: 'failed'; since: number }
   | { kind: 'closed' };
 
+/** Why a stream is switched: a new file (clear, reopen), a rotation, a recovery after a failure. */
+type Why = 'clear' | 'rotate' | 'recover';
+
 interface Entry {
   readonly chunk: Buffer;
   readonly seq: number;
 }
 
 /**
- * A log file open for one child: created at spawn, closed when the child is reaped.
- * @example
- * ```ts
- * const file = LogFile.open('/var/log/web.log', { maxbytes: 50 << 20, backups: 10 }, events);
- * if (!file.write(chunk)) pipe.pause(); // resume on events.drain()
- * await file.close();
- * ```
+ * A log file open for one child: created at spawn (`LogFile.open(path, { maxbytes, backups }, events)`),
+ * written with `if (!file.write(chunk)) pipe.pause()` (resume on `events.drain()`), closed when the child
+ * is reaped.
  */
 export class LogFile {
   /** The file's path. */
@@ -143,7 +142,7 @@ export class LogFile {
   async flushed(): Promise<void> {
     const seq = this.#accepted;
     if (this.#settled < seq) await new Promise<void>((resolve) => this.#waiters.push({ seq, resolve }));
-    await this.#switch;
+    await this.#switchesDone();
     if (this.#rotating) await new Promise<void>((resolve) => this.#rotationWaiters.push(resolve));
   }
 
@@ -182,7 +181,7 @@ export class LogFile {
 
   /** Writes out what is pending and closes the file. Never rejects. */
   async close(): Promise<void> {
-    await this.#switch;
+    await this.#switchesDone();
     const state = this.#state;
     this.#state = { kind: 'closed' };
     if (state.kind === 'ready') await endStream(state.stream);
@@ -190,6 +189,14 @@ export class LogFile {
   }
 
   // ---- internals --------------------------------------------------------------------------------------
+
+  /** Resolves when no switch is under way, including those that chunks written after a switch start. */
+  async #switchesDone(): Promise<void> {
+    for (let current = this.#switch; ; current = this.#switch) {
+      await current;
+      if (current === this.#switch) return;
+    }
+  }
 
   /** Sends an accepted chunk where the current state says. */
   #put(entry: Entry): void {
@@ -199,7 +206,7 @@ export class LogFile {
         this.#writeTo(state.stream, entry);
         // supervisord rotates after the write that reaches maxbytes: rotating-file-stream takes over.
         if (state.left !== undefined && (state.left -= entry.chunk.length) <= 0) {
-          this.#switchStream(async () => {}, 'rotate');
+          this.#switchStream(async () => {}, 'rotate', entry.seq);
         }
         return;
       case 'full':
@@ -347,9 +354,8 @@ export class LogFile {
    * Ends the current stream (if any), runs `between`, opens a new stream and writes the chunks that
    * waited. Switches are chained, so they never overlap.
    */
-  #switchStream(between: () => Promise<void>, why: 'clear' | 'rotate' | 'recover'): void {
+  #switchStream(between: () => Promise<void>, why: Why, boundary = this.#accepted): void {
     const previous = this.#state;
-    const boundary = this.#accepted;
     this.#state = { kind: 'switching' };
     this.#switchesQueued++;
     this.#switch = this.#switch.then(async () => {

@@ -134,6 +134,24 @@ describe('LogFile', () => {
     expect(files(dir)).toEqual({ 'c.log': 'after\n', 'c.log.1': 'first chunk\n' });
   });
 
+  it('chunks that waited for a clear still rotate after the chunk that reaches maxbytes, and close() keeps them', async () => {
+    const path = join(dir, 'w.log');
+    const file = LogFile.open(path, { maxbytes: 10, backups: 3 }, quietEvents());
+    file.write(Buffer.from('old!'));
+    const cleared = file.clear();
+    // Written while the clear is under way: they wait, then go to the new file one by one, and the file
+    // rotates after c3 and after c6 (4 + 4 + 4 >= 10), as supervisord rotates after each chunk.
+    for (let i = 1; i <= 6; i++) file.write(Buffer.from(`c${i}..`));
+    // close() right away, without flushed(): the rotations the waiting chunks cause are waited for too.
+    await file.close();
+    await cleared;
+    expect(files(dir)).toEqual({
+      'w.log': '',
+      'w.log.1': 'c4..c5..c6..',
+      'w.log.2': 'c1..c2..c3..',
+    });
+  });
+
   it('flushed() after the write that reaches maxbytes waits for the rotation it causes', async () => {
     const path = join(dir, 'r.log');
     const file = LogFile.open(path, { maxbytes: 10, backups: 1 }, quietEvents());
