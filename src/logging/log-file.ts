@@ -3,18 +3,15 @@
  * (`supervisor/loggers.py`) on top of rotating-file-stream.
  *
  * How supervisord's options map onto rotating-file-stream (see docs/logging.md):
- * - `maxbytes` 0: a plain append stream (`fs.createWriteStream`, flags `a`); never rotates. Special files
- *   such as `/dev/stdout` work, as in supervisord.
+ * - `maxbytes` 0: a plain append stream that never rotates (`/dev/stdout` works, as in supervisord).
  * - `maxbytes` > 0, `backups` > 0: rotating-file-stream in its classical mode (`rotate: backups`,
  *   `size: '<maxbytes>B'`), whose renames are supervisord's: `file` -> `file.1` -> ... -> `file.N`, the
  *   oldest dropped. It checks the size after every write, as supervisord's `doRollover` does after every
  *   chunk; a {@link BatchSink} joins queued chunks into one write that ends with the chunk reaching maxbytes.
  * - `maxbytes` > 0, `backups` 0: supervisord truncates the file. rotating-file-stream cannot keep zero
  *   backups, so it rotates to a private name that is deleted as soon as it is made.
- * - rotating-file-stream rotates at once when it opens a file already at or over the limit; supervisord
- *   rotates only after the next write, with that write in the rotated file. So when the file is already
- *   full at spawn, the first chunk is appended here directly and only then is the stream created (and
- *   rotates): the same bytes land in the same files.
+ * - A file already at or over the limit at spawn: rotating-file-stream would rotate it at once; supervisord
+ *   rotates after the next write. So the first chunk is appended here, then the stream rotates it.
  * - Until a rotation is due, a plain append stream on the descriptor opened at spawn counts the bytes; the
  *   write that reaches `maxbytes` hands the file to rotating-file-stream, which rotates as it opens it.
  *
@@ -26,11 +23,11 @@
  */
 import { appendFile, unlink } from 'node:fs/promises';
 import { closeSync, createWriteStream, fstatSync, openSync, unlinkSync } from 'node:fs';
-import type { Writable } from 'node:stream';
 import { createStream } from 'rotating-file-stream';
 import { systemClock, type Clock } from '../clock.js';
 import { BatchSink, endStream } from './batch-sink.js';
 import { shiftBackups } from './shift-backups.js';
+import type { Entry, Open, Sink, State, Why } from './log-file-state.js';
 import {
   cost,
   HIGH_WATER_MARK,
@@ -42,27 +39,6 @@ import {
 
 export { CHUNK_OVERHEAD, HIGH_WATER_MARK, LOW_WATER_MARK, RETRY_MS } from './log-file-options.js';
 export type { LogFileEvents, LogFileOptions } from './log-file-options.js';
-
-/** rotating-file-stream's stream or a plain one: both are Writables. */
-type Sink = Writable;
-
-type State =
-  /** `left`: with a plain stream standing in for rotating-file-stream, the bytes until a rotation is due. */
-  | { kind: 'ready'; stream: Sink; left?: number }
-  /** The file is at or over maxbytes at spawn: the first chunk goes in before the stream is made. */
-  | { kind: 'full' }
-  /** Between two streams (clear, recovery, the first chunk of a full file): chunks wait in `pending`. */
-  | { kind: 'switching' }
-  | { kind: 'failed'; since: number }
-  | { kind: 'closed' };
-
-/** Why a stream is switched: a new file (clear, reopen), a rotation, a recovery after a failure. */
-type Why = 'clear' | 'rotate' | 'recover';
-
-interface Entry {
-  readonly chunk: Buffer;
-  readonly seq: number;
-}
 
 /**
  * A log file open for one child: created at spawn (`LogFile.open(path, { maxbytes, backups }, events)`),
@@ -92,7 +68,7 @@ export class LogFile {
   #switch: Promise<void> = Promise.resolve();
   /** Switches asked for and not yet carried out; the stream one opened while another waited (to end). */
   #switchesQueued = 0;
-  #handoff: Sink | null = null;
+  #handoff: Open | null = null;
 
   private constructor(path: string, options: LogFileOptions, events: LogFileEvents) {
     this.path = path;
@@ -351,6 +327,34 @@ export class LogFile {
   }
 
   /**
+   * Ends the stream a switch leaves (`prior`: the current one, or the one an earlier switch opened while this
+   * one waited). The chunks accepted before this switch was asked for go to it first, and rotate after the
+   * one that reaches maxbytes, as {@link LogFile.write} would have had them.
+   */
+  async #drainInto(prior: Open, boundary: number): Promise<void> {
+    const due = this.#pending.filter((e) => e.seq <= boundary);
+    this.#pending = this.#pending.filter((e) => e.seq > boundary);
+    let current = prior;
+    for (const e of due) {
+      if (current.kind === 'full') {
+        // supervisord writes, then rotates (see #put).
+        await appendFile(this.path, e.chunk);
+        this.#settle(e.seq, cost(e.chunk));
+      } else {
+        this.#writeTo(current.stream, e);
+        if (current.left === undefined || (current.left -= e.chunk.length) > 0) continue;
+        await endStream(current.stream);
+      }
+      await shiftBackups(this.path, this.#options);
+      const reopened = this.#openSync(false);
+      if (reopened.kind !== 'ready' && reopened.kind !== 'full')
+        throw new Error(`${this.path}: not writable`);
+      current = reopened;
+    }
+    if (current.kind === 'ready') await endStream(current.stream);
+  }
+
+  /**
    * Ends the current stream (if any), runs `between`, opens a new stream and writes the chunks that
    * waited. Switches are chained, so they never overlap.
    */
@@ -360,16 +364,11 @@ export class LogFile {
     this.#switchesQueued++;
     this.#switch = this.#switch.then(async () => {
       this.#switchesQueued--;
-      const old = previous.kind === 'ready' ? previous.stream : this.#handoff;
+      const prior = previous.kind === 'ready' ? previous : this.#handoff;
       this.#handoff = null;
-      if (old) {
-        // Asked for during an earlier switch: what was accepted before it goes to the stream that one opened.
-        for (const e of this.#pending) if (e.seq <= boundary) this.#writeTo(old, e);
-        this.#pending = this.#pending.filter((e) => e.seq > boundary);
-        await endStream(old);
-      }
       let next: State;
       try {
+        if (prior) await this.#drainInto(prior, boundary);
         await between();
         if (this.#state.kind !== 'switching') return; // closed meanwhile
         next = this.#openSync(why === 'rotate');
@@ -387,7 +386,7 @@ export class LogFile {
       }
       if (this.#switchesQueued > 0) {
         // Another switch waits: it writes what came before it to this stream, then ends it.
-        if (next.kind === 'ready') this.#handoff = next.stream;
+        if (next.kind === 'ready' || next.kind === 'full') this.#handoff = next;
         return;
       }
       this.#state = next;
