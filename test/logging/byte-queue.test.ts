@@ -44,6 +44,7 @@ describe('ByteQueue', () => {
       fc.record({ push: fc.integer({ min: 0, max: 8 }) }),
       fc.record({ drop: fc.integer({ min: 0, max: 2 * BLOCK_BYTES }) }),
       fc.record({ keep: fc.integer({ min: 0, max: 2 * BLOCK_BYTES }) }),
+      fc.constant({ clear: true }),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
@@ -59,11 +60,20 @@ describe('ByteQueue', () => {
           } else if ('drop' in o) {
             q.drop(o.drop);
             model = model.subarray(Math.min(o.drop, model.length));
-          } else {
+          } else if ('keep' in o) {
             q.keepLast(o.keep);
             if (model.length > o.keep) model = model.subarray(model.length - o.keep);
+          } else {
+            // A copy taken before a clear stays as it was when the cleared block is written into again.
+            const before = q.toBuffer();
+            const copy = Buffer.from(before);
+            q.clear();
+            q.push(Buffer.from('after clear'));
+            expect(before.equals(copy)).toBe(true);
+            model = Buffer.from('after clear');
           }
           expect(q.bytes).toBe(model.length);
+          expect(q.toBuffer().equals(model)).toBe(true);
           expect(q.blocks).toBeLessThanOrEqual(Math.floor(model.length / BLOCK_BYTES) + 2);
         }
         expect(q.toBuffer().equals(model)).toBe(true);
