@@ -235,8 +235,11 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-// Last resort, whatever happened: no worker outlives the demo.
-process.on('exit', killLeftovers);
+// Last resort, whatever happened (a second Ctrl-C, a crash): no worker and no log directory outlives the demo.
+process.on('exit', () => {
+  killLeftovers();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
 
 function killLeftovers() {
   for (const p of sup?.processes ?? []) {
