@@ -125,29 +125,29 @@ export class DependencyGate {
 
   /** The active processes with an `onExit` on `program` (an exit looks at them only, not at every process). */
   #dependentsOnExit(program: string): readonly Process[] {
-    if (!this.#onExit) {
-      this.#onExit = new Map();
-      for (const p of this.#processes()) {
-        for (const on of Object.keys(p.config.dependencyExit ?? {})) {
-          const list = this.#onExit.get(on);
-          if (list) list.push(p);
-          else this.#onExit.set(on, [p]);
-        }
-      }
-    }
+    this.#onExit ??= indexBy(this.#processes(), (p) => Object.keys(p.config.dependencyExit ?? {}));
     return this.#onExit.get(program) ?? [];
   }
 
   /** The active processes of a program (a program can sit in several groups), indexed when first needed. */
   #of(program: string): readonly Process[] {
-    if (!this.#byProgram) {
-      this.#byProgram = new Map();
-      for (const p of this.#processes()) {
-        const list = this.#byProgram.get(p.config.programName);
-        if (list) list.push(p);
-        else this.#byProgram.set(p.config.programName, [p]);
-      }
-    }
+    this.#byProgram ??= indexBy(this.#processes(), (p) => [p.config.programName]);
     return this.#byProgram.get(program) ?? [];
   }
+}
+
+/** `processes` by each key `keys` gives it, in their order. */
+function indexBy(
+  processes: readonly Process[],
+  keys: (p: Process) => readonly string[],
+): Map<string, Process[]> {
+  const index = new Map<string, Process[]>();
+  for (const p of processes) {
+    for (const key of keys(p)) {
+      const list = index.get(key);
+      if (list) list.push(p);
+      else index.set(key, [p]);
+    }
+  }
+  return index;
 }
