@@ -238,24 +238,33 @@ export function selectDescendants(table: readonly ProcEntry[], roots: Roots): Pr
   return out;
 }
 
-/** Sends `signal` to `pid` (negative: a process group); true if it was delivered. Never throws. */
-export function sendSignal(pid: number, signal: NodeJS.Signals | number): boolean {
+/**
+ * `kill(2)`: the error code, or null when the signal was delivered. Never throws. A refused `process.kill`
+ * throws an error whose stack trace costs more than the system call (an exit checks its group this way), so
+ * the trace is switched off for the call.
+ */
+function tryKill(pid: number, signal: NodeJS.Signals | number): string | null {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(pid, signal);
-    return true;
-  } catch {
-    return false; // ESRCH: already gone; EPERM: no longer ours
+    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'UNKNOWN';
+  } finally {
+    Error.stackTraceLimit = limit;
   }
+}
+
+/** Sends `signal` to `pid` (negative: a process group); true if it was delivered. Never throws. */
+export function sendSignal(pid: number, signal: NodeJS.Signals | number): boolean {
+  return tryKill(pid, signal) === null; // ESRCH: already gone; EPERM: no longer ours
 }
 
 /** Whether a process group still has members (zombies included). */
 export function groupExists(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const code = tryKill(-pgid, 0);
+  return code === null || code === 'EPERM';
 }
 
 /**

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { startTimeOf, terminateTree } from '../../src/platform/kill-tree.js';
+import { groupExists, sendSignal, startTimeOf, terminateTree } from '../../src/platform/kill-tree.js';
 import { killQuietly, pidAlive } from '../helpers/pids.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -55,5 +55,24 @@ describe.runIf(process.platform !== 'win32')('terminateTree with a ManualClock',
     clock.advance(1000);
     expect(await done).toEqual({ terminated: [pid], killed: [pid], survivors: [] });
     expect(clock.pending).toBe(0);
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('groupExists and sendSignal', () => {
+  it('see a live group, then none once its leader is reaped, and leave stack traces as they were', async () => {
+    const c = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' });
+    child = c;
+    await once(c, 'spawn');
+    const pid = c.pid!;
+    const limit = Error.stackTraceLimit;
+    expect(groupExists(pid)).toBe(true);
+    expect(sendSignal(pid, 0)).toBe(true);
+    const exited = once(c, 'exit');
+    expect(sendSignal(-pid, 'SIGKILL')).toBe(true);
+    await exited;
+    expect(groupExists(pid)).toBe(false);
+    expect(sendSignal(pid, 'SIGTERM')).toBe(false);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('x').stack).toContain('kill-tree.test');
   });
 });
