@@ -167,10 +167,14 @@ const startMedians = {};
 if (want(1) || want(2)) {
   for (const n of P.sizes) {
     console.error(`rows 1-2: start/stop N=${n}`);
-    const s = await rounds('start-stop', ['raw', 'procvisor', 'rawLoaded', ...sdVariant], { n }, P.rounds);
+    const sdStart = haveSd ? ['supervisord', 'supervisordAutostart'] : [];
+    const s = await rounds('start-stop', ['raw', 'procvisor', 'rawLoaded', ...sdStart], { n }, P.rounds);
     const pv = pick(s.procvisor, 'start');
     const raw = pick(s.raw, 'start');
-    const sd = pick(s.supervisord, 'start');
+    // Issue 14's target is against supervisord autostarting the programs; its best case, the
+    // startAllProcesses(wait=True) call, is in the diagnostic.
+    const sd = pick(s.supervisordAutostart, 'start');
+    const sdRpc = pick(s.supervisord, 'start');
     startMedians[n] = median(pv);
     startMedians[`raw${n}`] = median(raw);
     const ratio = medianRatio(pv, raw);
@@ -181,17 +185,23 @@ if (want(1) || want(2)) {
       procvisor: fmtMs(median(pv)),
       baseline: fmtMs(median(raw)),
       ratio: fmtX(ratio),
-      supervisord: haveSd ? fmtMs(median(sd)) : 'skipped',
+      supervisord: haveSd ? `${fmtMs(median(sd))} (autostart)` : 'skipped',
       vsSupervisord: haveSd ? vsText(vsSd) : '—',
       // Issue 14's targets: N=200 at most 1.3× raw spawn; N=1000 at least 3× faster than supervisord.
-      target: n <= 200 ? '≤ 1.3× raw' : '≥ 3× faster than supervisord',
+      target: n <= 200 ? '≤ 1.3× raw' : '≥ 3× faster than supervisord autostarting',
       met: verdict(n <= 200 ? (ratio == null ? null : ratio <= 1.3) : vsSd == null ? null : vsSd >= 3),
       cpu: cpuCells(s, 'startCpu', (v) => fmtMs(v == null ? null : v)),
       diagnostic:
         `raw spawn from a host with procvisor loaded and the config resolved: ${fmtMs(median(pick(s.rawLoaded, 'start')))} ` +
         `(procvisor / that: ${fmtX(medianRatio(pv, pick(s.rawLoaded, 'start')))}); host RSS after start: ` +
         `procvisor ${fmtMB(median(pick(s.procvisor, 'rss')))}, raw ${fmtMB(median(pick(s.raw, 'rss')))}, ` +
-        `loaded raw ${fmtMB(median(pick(s.rawLoaded, 'rss')))}`,
+        `loaded raw ${fmtMB(median(pick(s.rawLoaded, 'rss')))}` +
+        (haveSd
+          ? `; supervisord autostarting: first spawn ${fmtMs(median(pick(s.supervisordAutostart, 'firstSpawn')))} ` +
+            `after its start, spawning ${fmtMs(median(pick(s.supervisordAutostart, 'spawnPhase')))}; ` +
+            `supervisord's startAllProcesses(wait=True) over XML-RPC, its best case: ${fmtMs(median(sdRpc))} ` +
+            `(procvisor ${vsText(medianRatio(sdRpc, pv))})`
+          : ''),
       samples: s,
     });
     const spv = pick(s.procvisor, 'stop');

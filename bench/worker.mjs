@@ -15,7 +15,8 @@ if (!fn) {
   console.error(`unknown case/variant ${kase}/${variant}`);
   process.exit(2);
 }
-const procvisor = variant === 'raw' || variant === 'supervisord' ? null : await import('../dist/index.js');
+const procvisor =
+  variant === 'raw' || variant.startsWith('supervisord') ? null : await import('../dist/index.js');
 try {
   const result = await fn(JSON.parse(paramsJson), procvisor);
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

@@ -1,6 +1,7 @@
 // Rows 1 and 2: start N `sleep 1000` until every one is RUNNING, then stop them all.
-import { cpuMs, now, procCpuMs, spawnSleepers } from '../lib/util.mjs';
-import { countState, launchSupervisord, rpc, sleepersConf } from '../lib/supervisord.mjs';
+import { readFileSync } from 'node:fs';
+import { cpuMs, now, procCpuMs, sleep, spawnSleepers } from '../lib/util.mjs';
+import { countState, launchSupervisord, logTimes, rpc, sleepersConf } from '../lib/supervisord.mjs';
 
 /** Raw child_process.spawn (default options: three pipes) until every 'spawn' event; kill and wait for 'exit'. */
 export async function raw({ n }) {
@@ -107,6 +108,43 @@ export async function supervisord({ n }) {
     await rpc(sd.socket, 'supervisor.stopAllProcesses', true);
     const stop = now() - t1;
     return { start, stop, startCpu, stopCpu: procCpuMs(sd.pid) - c1 };
+  } finally {
+    await sd.stop();
+  }
+}
+
+/**
+ * supervisord autostarting the same programs, as its users see it: from its "supervisord started" line to
+ * the last "entered RUNNING state" line of its activity log (millisecond timestamps). Nothing is sent to
+ * supervisord meanwhile (the log is read from disk), since a request would wake its main loop: that loop
+ * waits up to a second before the pass that spawns, and marks a process RUNNING on a later pass
+ * (`startsecs=0` needs `now - laststart > 0`), so both waits are in this figure. `spawnPhase` is the first
+ * spawn to the last, `firstSpawn` the wait before it.
+ */
+export async function supervisordAutostart({ n }) {
+  const sd = await launchSupervisord(sleepersConf(n, { autostart: true }), { poll: false });
+  try {
+    const deadline = now() + 120_000;
+    let t;
+    for (;;) {
+      await sleep(100);
+      const gone = sd.exited();
+      if (gone) throw new Error(gone);
+      let text = '';
+      try {
+        text = readFileSync(sd.log, 'utf8');
+      } catch {
+        // not written yet
+      }
+      t = logTimes(text);
+      if (t.running >= n) break;
+      if (now() > deadline) throw new Error(`only ${t.running} RUNNING after 120 s`);
+    }
+    return {
+      start: t.lastRunning - t.started,
+      spawnPhase: t.lastSpawned - t.firstSpawned,
+      firstSpawn: t.firstSpawned - t.started,
+    };
   } finally {
     await sd.stop();
   }

@@ -53,6 +53,29 @@ export function rpc(socketPath, method, ...params) {
   });
 }
 
+/**
+ * The times of supervisord's activity-log lines, in ms from the first: `started` ("supervisord started with
+ * pid"), and the first and last lines matching `spawned` and `running`.
+ */
+export function logTimes(text) {
+  const at = (line) => {
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),(\d{3}) /.exec(line);
+    return m ? Date.parse(`${m[1]}T${m[2]}.${m[3]}Z`) : NaN;
+  };
+  const out = { started: NaN, firstSpawned: NaN, lastSpawned: NaN, lastRunning: NaN, running: 0 };
+  for (const line of text.split('\n')) {
+    if (line.includes(' supervisord started with pid ')) out.started = at(line);
+    else if (line.includes(' INFO spawned: ')) {
+      if (Number.isNaN(out.firstSpawned)) out.firstSpawned = at(line);
+      out.lastSpawned = at(line);
+    } else if (line.includes(' entered RUNNING state')) {
+      out.lastRunning = at(line);
+      out.running++;
+    }
+  }
+  return out;
+}
+
 /** Counts getAllProcessInfo entries in a given state. */
 export function countState(xml, state) {
   const re = new RegExp(`<name>statename</name>\\s*<value>\\s*<string>${state}</string>`, 'g');
@@ -61,9 +84,11 @@ export function countState(xml, state) {
 
 /**
  * Starts supervisord with `[program:*]` / `[eventlistener:*]` sections (raw INI text) in a new temp dir and
- * waits until it answers. Returns { dir, socket, stop() }.
+ * waits until it answers, or with `poll: false` returns at once: a request wakes supervisord's main loop
+ * from its one-second wait, so a measurement of that loop must not send one. Returns
+ * { dir, socket, log, pid, exited(), stop() }.
  */
-export async function launchSupervisord(sections, { minfds = 8192, minprocs = 4096 } = {}) {
+export async function launchSupervisord(sections, { minfds = 8192, minprocs = 4096, poll = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'procvisor-bench-sd-'));
   const socket = join(dir, 's.sock');
   writeFileSync(
@@ -93,7 +118,7 @@ export async function launchSupervisord(sections, { minfds = 8192, minprocs = 40
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let gone = false;
   void exited.then(() => (gone = true));
-  for (let i = 0; ; i++) {
+  for (let i = 0; poll; i++) {
     if (gone) throw new Error(`supervisord exited: ${stderr.trim()}`);
     try {
       await rpc(socket, 'supervisor.getState');
@@ -106,7 +131,9 @@ export async function launchSupervisord(sections, { minfds = 8192, minprocs = 40
   return {
     dir,
     socket,
+    log: join(dir, 'supervisord.log'),
     pid: child.pid,
+    exited: () => (gone ? `supervisord exited: ${stderr.trim()}` : null),
     async stop() {
       if (!gone) {
         try {
@@ -123,15 +150,18 @@ export async function launchSupervisord(sections, { minfds = 8192, minprocs = 40
   };
 }
 
-/** A `[program:s]` of `n` idle `sleep 1000` processes, started on request, logs off. */
-export function sleepersConf(n) {
+/**
+ * A `[program:s]` of `n` idle `sleep 1000` processes, logs off: started on request, or by supervisord's
+ * main loop with `autostart`.
+ */
+export function sleepersConf(n, { autostart = false } = {}) {
   return [
     '[program:s]',
     'command=sleep 1000',
     `numprocs=${n}`,
     'process_name=%(program_name)s_%(process_num)d',
     'startsecs=0',
-    'autostart=false',
+    `autostart=${autostart}`,
     'autorestart=false',
     'stdout_logfile=NONE',
     'stderr_logfile=NONE',
