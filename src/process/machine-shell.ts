@@ -259,12 +259,15 @@ export class MachineShell {
         this.#probe = null;
         break;
       case 'enqueue':
-        // supervisord restarts on its next loop iteration; we do it on a later turn, paced.
-        this.#ctx.deferrer.defer(this.#owner, () =>
-          prepare(this.#config, this.#ctx.resolveCommand, (prepared) => {
+        // supervisord restarts on its next loop iteration; we do it on a later turn, paced. The command is
+        // resolved first and the fork is what waits for its turn: starts of one program share the lookup in
+        // flight, and its answer must not release them all into one turn.
+        prepare(this.#config, this.#ctx.resolveCommand, (prepared) => {
+          if (this.#disposed) return;
+          this.#ctx.deferrer.defer(this.#owner, () => {
             if (this.#ctx.phase() === 'running') this.post(() => this.dispatchStart(prepared));
-          }),
-        );
+          });
+        });
         break;
     }
   }
@@ -282,21 +285,24 @@ export class MachineShell {
       );
       return;
     }
-    // A backoff retry is a start: its command is resolved when the delay is over, and the retry goes ahead
-    // only if nothing cancelled it meanwhile.
+    // A backoff retry is a start: its command is resolved when the delay is over, the fork is paced as an
+    // automatic restart's, and the retry goes ahead only if nothing cancelled it meanwhile.
     const handle = this.#ctx.clock.setTimer(ms, () => {
       const token = Symbol('preparing');
       this.#timers.set(timer, token);
       prepare(this.#config, this.#ctx.resolveCommand, (prepared) => {
         if (this.#timers.get(timer) !== token) return;
-        this.#timers.delete(timer);
-        this.post(() => {
-          this.#prepared = prepared;
-          try {
-            fire();
-          } finally {
-            this.#prepared = null;
-          }
+        this.#ctx.deferrer.defer(this.#owner, () => {
+          if (this.#timers.get(timer) !== token) return;
+          this.#timers.delete(timer);
+          this.post(() => {
+            this.#prepared = prepared;
+            try {
+              fire();
+            } finally {
+              this.#prepared = null;
+            }
+          });
         });
       });
     });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, Supervisor, type SupervisorConfig, type SupervisorEvent } from '../../src/index.js';
 import { FakeSpawner } from '../helpers/fake-spawner.js';
-import { Pacer, STARTS_PER_TURN } from '../../src/supervisor/pacer.js';
+import { Pacer, STARTS_PER_TURN, TURN_BUDGET_MS } from '../../src/supervisor/pacer.js';
 
 // The simulated tier: real Supervisor/Process code, a ManualClock and a fake spawner, so timing rules
 // (startsecs, backoff, stopwaitsecs) are checked exactly and without waiting.
@@ -206,6 +206,52 @@ describe('pacing automatic starts', () => {
     expect(perTurn).toEqual(expected);
     expect(STARTS_PER_TURN).toBeLessThan(20);
     expect(ran).toEqual([...Array(20).keys()]);
+  });
+
+  it('the pacer stops a turn once TURN_BUDGET_MS of it went to starts, and always runs one', () => {
+    for (const [cost, perTurn] of [
+      [TURN_BUDGET_MS + 1, 1],
+      [TURN_BUDGET_MS / 2 + 0.5, 2],
+      [0, STARTS_PER_TURN],
+    ] as const) {
+      let t = 0;
+      const turns: (() => void)[] = [];
+      const clock = {
+        now: () => t,
+        wall: () => t,
+        setTimer: (_ms: number, fn: () => void) => (turns.push(fn), {}),
+        clearTimer: () => {},
+      };
+      const pacer = new Pacer(clock);
+      const ran: number[] = [];
+      for (let i = 0; i < 12; i++) pacer.defer({}, () => ((t += cost), ran.push(i)));
+      const counts: number[] = [];
+      while (turns.length > 0) {
+        const n = ran.length;
+        turns.shift()!();
+        counts.push(ran.length - n);
+      }
+      expect(ran).toEqual([...Array(12).keys()]);
+      expect(new Set(counts.slice(0, -1))).toEqual(new Set([perTurn]));
+    }
+  });
+
+  it('a start cancelled by an earlier start of the same turn does not run', () => {
+    const turns: (() => void)[] = [];
+    const clock = {
+      now: () => 0,
+      wall: () => 0,
+      setTimer: (_ms: number, fn: () => void) => (turns.push(fn), {}),
+      clearTimer: () => {},
+    };
+    const pacer = new Pacer(clock);
+    const ran: string[] = [];
+    const other = {};
+    pacer.defer({}, () => (ran.push('a'), pacer.cancel(other)));
+    pacer.defer(other, () => ran.push('b'));
+    pacer.defer({}, () => ran.push('c'));
+    while (turns.length > 0) turns.shift()!();
+    expect(ran).toEqual(['a', 'c']);
   });
 
   it('no restart once shutdown has begun', async () => {
