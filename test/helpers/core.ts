@@ -94,8 +94,8 @@ export class Harness {
    * Waits for the `n`-th (1-based) event of `name` entering `state`, counting from the start of the
    * recording; resolves with it.
    */
-  reach(name: string, state: ProcessStateName, n = 1): Promise<ProcessStateEvent> {
-    return this.states.nth((e) => e.processName === name && e.state === state, n);
+  reach(name: string, state: ProcessStateName, n = 1, timeoutMs = DEADLINE_MS): Promise<ProcessStateEvent> {
+    return this.states.nth((e) => e.processName === name && e.state === state, n, timeoutMs);
   }
 
   /** Waits until the process has had `count` state changes in all; resolves with its sequence. */
