@@ -22,10 +22,11 @@
  * @module
  */
 import { appendFile, unlink } from 'node:fs/promises';
-import { closeSync, createWriteStream, fstatSync, openSync, unlinkSync } from 'node:fs';
-import { createStream } from 'rotating-file-stream';
+import { close, closeSync, createWriteStream, fstat, fstatSync, open, openSync, type Stats } from 'node:fs';
+import { promisify } from 'node:util';
 import { systemClock, type Clock } from '../clock.js';
-import { BatchSink, endStream } from './batch-sink.js';
+import { endStream } from './batch-sink.js';
+import { rotatingSink } from './rotating-sink.js';
 import { shiftBackups } from './shift-backups.js';
 import type { Entry, Open, Sink, State, Why } from './log-file-state.js';
 import {
@@ -39,6 +40,9 @@ import {
 
 export { CHUNK_OVERHEAD, HIGH_WATER_MARK, LOW_WATER_MARK, RETRY_MS } from './log-file-options.js';
 export type { LogFileEvents, LogFileOptions } from './log-file-options.js';
+
+const openAsync = promisify(open);
+const fstatAsync = promisify(fstat);
 
 /**
  * A log file open for one child: created at spawn (`LogFile.open(path, { maxbytes, backups }, events)`),
@@ -84,6 +88,17 @@ export class LogFile {
   static open(path: string, options: LogFileOptions, events: LogFileEvents): LogFile {
     const file = new LogFile(path, options, events);
     file.#state = file.#openSync(false);
+    return file;
+  }
+
+  /**
+   * Like {@link LogFile.open}, without blocking the event loop (a spawn opens its logs this way): the file
+   * opens in the background and what is written meanwhile waits for it, in order. An open that fails is
+   * reported through `events.error`, as a failed write is, and is tried again like one.
+   */
+  static openInBackground(path: string, options: LogFileOptions, events: LogFileEvents): LogFile {
+    const file = new LogFile(path, options, events);
+    file.#switchStream(() => Promise.resolve(), 'clear');
     return file;
   }
 
@@ -209,22 +224,33 @@ export class LogFile {
     });
   }
 
-  /**
-   * Opens synchronously (so errors reach the caller at spawn) and decides how to write. `rotateNow`: the
-   * file is known to be full and must be rotated by the new stream.
-   */
+  /** Opens synchronously (so errors reach the caller of {@link LogFile.open}); see {@link LogFile.#choose}. */
   #openSync(rotateNow: boolean): State {
     const fd = openSync(this.path, 'a', 0o666);
-    let size: number;
-    let regular: boolean;
+    let st: Stats;
     try {
-      const st = fstatSync(fd);
-      size = st.size;
-      regular = st.isFile();
+      st = fstatSync(fd);
     } catch (err) {
       closeSync(fd);
       throw err;
     }
+    return this.#choose(fd, st, rotateNow);
+  }
+
+  /** Opens without blocking the event loop; see {@link LogFile.#choose}. */
+  async #open(rotateNow: boolean): Promise<State> {
+    const fd = await openAsync(this.path, 'a', 0o666);
+    const st = await fstatAsync(fd).catch((err: unknown) => {
+      close(fd, () => {});
+      throw err;
+    });
+    return this.#choose(fd, st, rotateNow);
+  }
+
+  /** How to write the file open on `fd`. `rotateNow`: it is known to be full; the new stream rotates it. */
+  #choose(fd: number, st: Stats, rotateNow: boolean): State {
+    const { size } = st;
+    const regular = st.isFile();
     const { maxbytes, interval, compress } = this.#options;
     // rotating-file-stream keeps time and compresses: with either, it owns the file from the start.
     const own = Boolean(interval || compress) && regular;
@@ -235,7 +261,7 @@ export class LogFile {
       const stream = this.#watch(createWriteStream(this.path, { fd, flags: 'a' }));
       return rotates ? { kind: 'ready', stream, left: maxbytes - size } : { kind: 'ready', stream };
     }
-    closeSync(fd);
+    close(fd, () => {});
     if (own && !rotateNow && (maxbytes === 0 || size < maxbytes))
       return { kind: 'ready', stream: this.#rotatingStream(maxbytes - size) };
     if (!rotateNow) return { kind: 'full' };
@@ -244,47 +270,20 @@ export class LogFile {
     return { kind: 'ready', stream: this.#rotatingStream(maxbytes) };
   }
 
-  /**
-   * A rotating-file-stream with supervisord's naming, or truncation when backups is 0, behind a
-   * {@link BatchSink} (`left`: the bytes before its next size rotation) unless it also rotates on time.
-   */
+  /** A rotating-file-stream ({@link rotatingSink}) whose rotations this file waits for. */
   #rotatingStream(left: number): Sink {
-    const { maxbytes, backups, interval, compress } = this.#options;
-    const base = this.path;
-    const discard = `${base}.procvisor-truncated`;
-    const ext = compress ? '.gz' : '';
-    const name =
-      backups > 0
-        ? (index?: number | Date | null) => (index ? `${base}.${String(index)}${ext}` : base)
-        : (index?: number | Date | null) => (index ? discard : base);
-    const stream = createStream(name, {
-      rotate: Math.max(1, backups),
-      ...(maxbytes > 0 ? { size: `${maxbytes}B` } : {}),
-      ...(interval ? { interval } : {}),
-      ...(compress && backups > 0 ? { compress: 'gzip' } : {}),
-    });
-    stream.on('rotation', () => {
-      this.#rotating = true;
-    });
-    stream.on('rotated', (rotated: string) => {
-      // backups=0: supervisord reopens the file truncated and the content is gone. This runs before the
-      // stream reopens the base file (rotating-file-stream emits 'rotated' synchronously just before).
-      if (backups === 0 && rotated) {
-        try {
-          unlinkSync(rotated);
-        } catch {
-          // already gone
-        }
-      }
-    });
-    stream.on('open', () => {
-      if (!this.#rotating) return;
-      this.#rotating = false;
-      for (const w of this.#rotationWaiters.splice(0)) w();
-    });
-    stream.on('warning', () => {});
-    // A time rotation moves the size boundary at any moment: then each chunk is written as it came.
-    return this.#watch(interval ? stream : new BatchSink(stream, { maxbytes, left }));
+    return this.#watch(
+      rotatingSink(this.path, this.#options, left, {
+        rotation: () => {
+          this.#rotating = true;
+        },
+        open: () => {
+          if (!this.#rotating) return;
+          this.#rotating = false;
+          for (const w of this.#rotationWaiters.splice(0)) w();
+        },
+      }),
+    );
   }
 
   #watch<S extends Sink>(stream: S): S {
@@ -346,7 +345,7 @@ export class LogFile {
         await endStream(current.stream);
       }
       await shiftBackups(this.path, this.#options);
-      const reopened = this.#openSync(false);
+      const reopened = await this.#open(false);
       if (reopened.kind !== 'ready' && reopened.kind !== 'full')
         throw new Error(`${this.path}: not writable`);
       current = reopened;
@@ -371,7 +370,7 @@ export class LogFile {
         if (prior) await this.#drainInto(prior, boundary);
         await between();
         if (this.#state.kind !== 'switching') return; // closed meanwhile
-        next = this.#openSync(why === 'rotate');
+        next = await this.#open(why === 'rotate');
       } catch (err) {
         if (this.#state.kind !== 'switching') return;
         this.#state = { kind: 'failed', since: this.#clock.now() };

@@ -149,32 +149,27 @@ class ChannelOutput {
       );
     }
     if (this.path === null || this.#file) return;
-    try {
-      this.#file = LogFile.open(
-        this.path,
-        {
-          maxbytes: this.config.logfileMaxbytes,
-          backups: this.config.logfileBackups,
-          interval: this.config.logfileInterval,
-          compress: this.config.logfileCompress,
-          ...(this.#host.clock ? { clock: this.#host.clock } : {}),
-        },
-        {
-          error: (err) => this.#fault('file', this.path!, err),
-          recovered: (dropped) =>
-            this.#host.note?.(
-              `${this.#host.config.name}: ${this.channel} log ${this.path} is writable again` +
-                (dropped ? `; ${dropped} bytes of output were lost` : ''),
-            ),
-          drain: () => this.#resume(),
-        },
-      );
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // Out of descriptors: the spawn cannot work either; supervisord's spawnerr says so.
-      if (code === 'EMFILE' || code === 'ENFILE') throw err;
-      this.#fault('file', this.path, err);
-    }
+    // Opened in the background: a slow disk must not hold up the spawn or the host. What the child writes
+    // meanwhile waits for the file; an unwritable one is a fault, and output is dropped until it is writable.
+    this.#file = LogFile.openInBackground(
+      this.path,
+      {
+        maxbytes: this.config.logfileMaxbytes,
+        backups: this.config.logfileBackups,
+        interval: this.config.logfileInterval,
+        compress: this.config.logfileCompress,
+        ...(this.#host.clock ? { clock: this.#host.clock } : {}),
+      },
+      {
+        error: (err) => this.#fault('file', this.path!, err),
+        recovered: (dropped) =>
+          this.#host.note?.(
+            `${this.#host.config.name}: ${this.channel} log ${this.path} is writable again` +
+              (dropped ? `; ${dropped} bytes of output were lost` : ''),
+          ),
+        drain: () => this.#resume(),
+      },
+    );
   }
 
   /** One chunk from the child. */
@@ -318,9 +313,8 @@ export class ProcessOutput {
   }
 
   /**
-   * Opens the log files for a new child. An unwritable file is reported through the host's `fault` and
-   * does not stop the spawn.
-   * @throws only when out of file descriptors (EMFILE/ENFILE), which the caller turns into a spawn error.
+   * Opens the log files for a new child, in the background. An unwritable file is reported through the
+   * host's `fault` and does not stop the spawn.
    */
   open(): void {
     for (const c of CHANNELS) this.#channels[c].open();

@@ -6,7 +6,14 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHUNK_OVERHEAD, HIGH_WATER_MARK, LogFile, type LogFileEvents } from '../../src/logging/log-file.js';
+import { ManualClock } from '../../src/clock.js';
+import {
+  CHUNK_OVERHEAD,
+  HIGH_WATER_MARK,
+  LogFile,
+  RETRY_MS,
+  type LogFileEvents,
+} from '../../src/logging/log-file.js';
 import { hasSupervisordPython, supervisordRotate } from './supervisord-python.js';
 
 let dir: string;
@@ -169,6 +176,49 @@ describe('LogFile', () => {
     expect(() =>
       LogFile.open(join(dir, 'missing', 'x.log'), { maxbytes: 0, backups: 0 }, quietEvents()),
     ).toThrow(/ENOENT/);
+  });
+
+  it('openInBackground: what is written before the file is open lands in it, in order, rotating as usual', async () => {
+    const path = join(dir, 'bg.log');
+    const data = chunks(11, 400, 40);
+    const file = LogFile.openInBackground(path, { maxbytes: 1000, backups: 50 }, quietEvents());
+    for (const c of data) file.write(c);
+    await file.flushed();
+    await file.close();
+    const numbered = readdirSync(dir)
+      .filter((f) => f !== 'bg.log')
+      .map((f) => Number(f.slice('bg.log.'.length)))
+      .sort((a, b) => b - a);
+    expect(numbered.length).toBeGreaterThan(5);
+    const text = [...numbered.map((n) => readFileSync(`${path}.${n}`)), readFileSync(path)];
+    expect(Buffer.concat(text).equals(Buffer.concat(data))).toBe(true);
+  });
+
+  it('openInBackground: a failed open is an error event, output is dropped, and a write after RETRY_MS opens it', async () => {
+    const clock = new ManualClock();
+    const errors: Error[] = [];
+    let recovered = -1;
+    let onRecovered = () => {};
+    const back = new Promise<void>((r) => (onRecovered = r));
+    const path = join(dir, 'later', 'x.log');
+    const file = LogFile.openInBackground(
+      path,
+      { maxbytes: 0, backups: 0, clock },
+      { error: (e) => errors.push(e), recovered: (n) => ((recovered = n), onRecovered()), drain: () => {} },
+    );
+    expect(file.write(Buffer.from('lost\n'))).toBe(true);
+    await file.flushed();
+    expect(errors.map((e) => (e as NodeJS.ErrnoException).code)).toEqual(['ENOENT']);
+    expect(file.failed).toBe(true);
+    mkdirSync(join(dir, 'later'));
+    clock.advance(RETRY_MS);
+    file.write(Buffer.from('kept\n'));
+    await back;
+    await file.flushed();
+    await file.close();
+    expect(errors).toHaveLength(1);
+    expect(recovered).toBe('lost\n'.length); // the bytes dropped meanwhile, reported with the recovery
+    expect(readFileSync(path, 'utf8')).toBe('kept\n');
   });
 
   it.runIf(process.getuid?.() !== 0)('a read-only file fails at open with EACCES', () => {

@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect } from 'vitest';
 import type { LogErrorRecord, ProcessCommunicationEvent } from '../../src/index.js';
 import { it } from '../helpers/core.js';
-import { prog } from '../helpers/logging.js';
+import { logErrors, prog } from '../helpers/logging.js';
 import { EventRecorder, waitForEvent } from '../helpers/wait.js';
 import { captureWarnings } from '../helpers/warnings.js';
 
@@ -405,10 +405,10 @@ describe.concurrent('faults', () => {
         }),
       },
     });
-    const errors: LogErrorRecord[] = [];
-    h.sup.on('logError', (r) => errors.push(r));
+    const { errors, first } = logErrors(h.sup);
     await h.sup.start();
     await h.reach('bad', 'RUNNING');
+    await first;
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
       processName: 'bad',

@@ -5,7 +5,7 @@ import { FaultWarningCodes } from '../../src/index.js';
 import type { LogErrorRecord } from '../../src/index.js';
 import { FaultWarnings } from '../../src/supervisor/fault-warnings.js';
 import { it } from '../helpers/core.js';
-import { prog } from '../helpers/logging.js';
+import { logErrors, prog } from '../helpers/logging.js';
 import { captureWarnings } from '../helpers/warnings.js';
 
 function record(over: Partial<LogErrorRecord> & { code?: string } = {}): LogErrorRecord {
@@ -78,10 +78,10 @@ describe('fault warnings', () => {
       { programs: { bad: prog(['out:lost\\n', 'stdin', 'exit:0'], { stdoutLogfile: dirAsFile }) } },
       { warnings: false },
     );
-    const errors: LogErrorRecord[] = [];
-    h.sup.on('logError', (r) => errors.push(r));
+    const { errors, first } = logErrors(h.sup);
     await h.sup.start();
     await h.reach('bad', 'RUNNING');
+    await first;
     expect(errors).toHaveLength(1);
     expect(h.sup.getProcess('bad')!.faults.join('\n')).toMatch(/EISDIR/);
     await h.sup.sendProcessStdin('bad', 'go\n');
