@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuMs, median, now, procCpuMs } from './lib/util.mjs';
+import { cpuMs, median, now, procCpuMs, spawnSleepers, stopChildren } from './lib/util.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -125,30 +125,11 @@ async function main() {
   }
 
   async function direct() {
-    const children = [];
     const c0 = process.cpuUsage();
     const t0 = now();
-    await Promise.all(
-      Array.from(
-        { length: n },
-        () =>
-          new Promise((resolve) => {
-            const c = spawn('/usr/bin/sleep', ['1000'], { detached: true });
-            children.push(c);
-            c.once('spawn', resolve);
-          }),
-      ),
-    );
+    const children = await spawnSleepers(n, { file: '/usr/bin/sleep', detached: true });
     const result = { ms: now() - t0, cpu: cpuMs(c0), helperCpu: 0 };
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise((resolve) => {
-            c.once('exit', resolve);
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
+    await stopChildren(children);
     return result;
   }
 

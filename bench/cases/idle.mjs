@@ -1,5 +1,5 @@
 // Row 5: CPU used by the host (and procvisor's watchdog process) while N children sleep.
-import { sleep, spawnSleepers } from '../lib/util.mjs';
+import { sleep, spawnSleepers, stopChildren } from '../lib/util.mjs';
 import { launchSupervisord, rpc, sleepersConf } from '../lib/supervisord.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { sleepConfig } from './start-stop.mjs';
@@ -43,15 +43,7 @@ export async function raw({ n, seconds }) {
   try {
     return await measure(seconds);
   } finally {
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise((resolve) => {
-            c.once('exit', resolve);
-            c.kill('SIGKILL');
-          }),
-      ),
-    );
+    await stopChildren(children, 'SIGKILL');
   }
 }
 

@@ -1,5 +1,5 @@
 // Row 4: the host's RSS growth per child (run with --expose-gc, one fresh process per measurement).
-import { sleep, spawnSleepers } from '../lib/util.mjs';
+import { sleep, spawnSleepers, stopChildren } from '../lib/util.mjs';
 import { sleepConfig } from './start-stop.mjs';
 
 async function settledRss() {
@@ -14,15 +14,7 @@ export async function raw({ n }) {
   const before = await settledRss();
   const children = await spawnSleepers(n);
   const after = await settledRss();
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise((resolve) => {
-          c.once('exit', resolve);
-          c.kill('SIGKILL');
-        }),
-    ),
-  );
+  await stopChildren(children, 'SIGKILL');
   return { perProcess: (after - before) / n, before, after };
 }
 

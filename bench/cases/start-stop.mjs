@@ -1,6 +1,6 @@
 // Rows 1 and 2: start N `sleep 1000` until every one is RUNNING, then stop them all.
 import { readFileSync } from 'node:fs';
-import { cpuMs, now, procCpuMs, sleep, spawnSleepers } from '../lib/util.mjs';
+import { cpuMs, now, procCpuMs, sleep, spawnSleepers, stopChildren } from '../lib/util.mjs';
 import { countState, launchSupervisord, logTimes, rpc, sleepersConf } from '../lib/supervisord.mjs';
 
 /** Raw child_process.spawn (default options: three pipes) until every 'spawn' event; kill and wait for 'exit'. */
@@ -29,15 +29,7 @@ async function spawnAll(n) {
   const rss = process.memoryUsage().rss;
   const c1 = process.cpuUsage();
   const t1 = now();
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise((resolve) => {
-          c.once('exit', resolve);
-          c.kill('SIGTERM');
-        }),
-    ),
-  );
+  await stopChildren(children);
   return { start, stop: now() - t1, startCpu, stopCpu: cpuMs(c1), rss };
 }
 

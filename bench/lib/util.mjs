@@ -151,13 +151,16 @@ export function parseBytes(text) {
   return Number(m[1]) * unit;
 }
 
-/** Raw baseline: spawns `n` `sleep 1000` children and resolves with them once every one has spawned. */
-export async function spawnSleepers(n) {
+/**
+ * Raw baseline: spawns `n` `sleep 1000` children (with `options`, for `spawn`) and resolves with them once
+ * every one has spawned.
+ */
+export async function spawnSleepers(n, { file = 'sleep', ...options } = {}) {
   const children = [];
   await new Promise((resolve, reject) => {
     let spawned = 0;
     for (let i = 0; i < n; i++) {
-      const c = spawn('sleep', ['1000']);
+      const c = spawn(file, ['1000'], options);
       c.once('error', reject);
       c.once('spawn', () => {
         if (++spawned === n) resolve();
@@ -166,4 +169,17 @@ export async function spawnSleepers(n) {
     }
   });
   return children;
+}
+
+/** Sends `signal` to each child and resolves once every one has exited. */
+export function stopChildren(children, signal = 'SIGTERM') {
+  return Promise.all(
+    children.map(
+      (c) =>
+        new Promise((resolve) => {
+          c.once('exit', resolve);
+          c.kill(signal);
+        }),
+    ),
+  );
 }

@@ -184,23 +184,32 @@ describe('pacing automatic starts', () => {
     expect(restarted).toEqual(Object.keys(programs));
   });
 
-  it('the pacer runs STARTS_PER_TURN starts per timer turn', () => {
+  /** A pacer on a clock whose timers are turns run by hand, its time `time()`; counts what each turn ran. */
+  function pacerByTurns(time: () => number = () => 0) {
     const turns: (() => void)[] = [];
-    const clock = {
-      now: () => 0,
-      wall: () => 0,
+    const pacer = new Pacer({
+      now: time,
+      wall: time,
       setTimer: (_ms: number, fn: () => void) => (turns.push(fn), {}),
       clearTimer: () => {},
+    });
+    const runTurns = (ran: () => number): number[] => {
+      const counts: number[] = [];
+      while (turns.length > 0) {
+        const n = ran();
+        turns.shift()!();
+        counts.push(ran() - n);
+      }
+      return counts;
     };
-    const pacer = new Pacer(clock);
+    return { pacer, runTurns };
+  }
+
+  it('the pacer runs STARTS_PER_TURN starts per timer turn', () => {
+    const { pacer, runTurns } = pacerByTurns();
     const ran: number[] = [];
     for (let i = 0; i < 20; i++) pacer.defer({}, () => ran.push(i));
-    const perTurn: number[] = [];
-    while (turns.length > 0) {
-      const n = ran.length;
-      turns.shift()!();
-      perTurn.push(ran.length - n);
-    }
+    const perTurn = runTurns(() => ran.length);
     const expected: number[] = [];
     for (let left = 20; left > 0; left -= STARTS_PER_TURN) expected.push(Math.min(STARTS_PER_TURN, left));
     expect(perTurn).toEqual(expected);
@@ -215,42 +224,23 @@ describe('pacing automatic starts', () => {
       [0, STARTS_PER_TURN],
     ] as const) {
       let t = 0;
-      const turns: (() => void)[] = [];
-      const clock = {
-        now: () => t,
-        wall: () => t,
-        setTimer: (_ms: number, fn: () => void) => (turns.push(fn), {}),
-        clearTimer: () => {},
-      };
-      const pacer = new Pacer(clock);
+      const { pacer, runTurns } = pacerByTurns(() => t);
       const ran: number[] = [];
       for (let i = 0; i < 12; i++) pacer.defer({}, () => ((t += cost), ran.push(i)));
-      const counts: number[] = [];
-      while (turns.length > 0) {
-        const n = ran.length;
-        turns.shift()!();
-        counts.push(ran.length - n);
-      }
+      const counts = runTurns(() => ran.length);
       expect(ran).toEqual([...Array(12).keys()]);
       expect(new Set(counts.slice(0, -1))).toEqual(new Set([perTurn]));
     }
   });
 
   it('a start cancelled by an earlier start of the same turn does not run', () => {
-    const turns: (() => void)[] = [];
-    const clock = {
-      now: () => 0,
-      wall: () => 0,
-      setTimer: (_ms: number, fn: () => void) => (turns.push(fn), {}),
-      clearTimer: () => {},
-    };
-    const pacer = new Pacer(clock);
+    const { pacer, runTurns } = pacerByTurns();
     const ran: string[] = [];
     const other = {};
     pacer.defer({}, () => (ran.push('a'), pacer.cancel(other)));
     pacer.defer(other, () => ran.push('b'));
     pacer.defer({}, () => ran.push('c'));
-    while (turns.length > 0) turns.shift()!();
+    runTurns(() => ran.length);
     expect(ran).toEqual(['a', 'c']);
   });
 
