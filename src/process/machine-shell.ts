@@ -263,7 +263,8 @@ export class MachineShell {
         // resolved first and the fork is what waits for its turn: starts of one program share the lookup in
         // flight, and its answer must not release them all into one turn.
         prepare(this.#config, this.#ctx.resolveCommand, (prepared) => {
-          if (this.#disposed) return;
+          // Gone, or shutting down meanwhile (the pacer was cleared): nothing to start, no turn to ask for.
+          if (this.#disposed || this.#ctx.phase() !== 'running') return;
           this.#ctx.deferrer.defer(this.#owner, () => {
             if (this.#ctx.phase() === 'running') this.post(() => this.dispatchStart(prepared));
           });
