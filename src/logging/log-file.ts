@@ -45,9 +45,9 @@ const openAsync = promisify(open);
 const fstatAsync = promisify(fstat);
 
 /**
- * A log file open for one child: created at spawn (`LogFile.open(path, { maxbytes, backups }, events)`),
+ * A log file open for one child: created at spawn (`LogFile.openInBackground(path, options, events)`),
  * written with `if (!file.write(chunk)) pipe.pause()` (resume on `events.drain()`), closed when the child
- * is reaped.
+ * is reaped. `LogFile.open` opens at once, for the activity log.
  */
 export class LogFile {
   /** The file's path. */
