@@ -342,11 +342,11 @@ export class MachineShell {
     try {
       this.#hooks.output.open();
     } catch (err) {
+      // Nothing is expected to throw here: the log files open in the background, and running out of
+      // descriptors fails at the fork (the spawner's `too many open files to spawn`). Anything else gets
+      // supervisord's message for a failure to set up the child's output.
       const code = (err as NodeJS.ErrnoException).code ?? 'UNKNOWN';
-      const message =
-        code === 'EMFILE'
-          ? `too many open files to spawn '${this.#config.name}'`
-          : `unknown error making dispatchers for '${this.#config.name}': ${code}`;
+      const message = `unknown error making dispatchers for '${this.#config.name}': ${code}`;
       this.#internal.push({ type: 'spawnFailed', message, ...this.stamp() });
       return;
     }

@@ -16,7 +16,7 @@ export const STARTS_PER_TURN = 4;
 /** After this many ms of starts in one turn, the rest wait for the next turn (at least one runs). */
 export const TURN_BUDGET_MS = 4;
 
-/** A queue of deferred starts, run {@link STARTS_PER_TURN} per turn, through the clock seam. */
+/** A queue of deferred starts, run a few per turn (see the module comment), through the clock seam. */
 export class Pacer {
   readonly #clock: Clock;
   #queue: { readonly owner: object; readonly fn: () => void }[] = [];
