@@ -21,44 +21,18 @@
  * @module
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { systemClock, type Clock } from '../clock.js';
+import type { ProcEntry, Roots } from './descendants.js';
+import { selectDescendants } from './descendants.js';
+import { readProcText } from './proc-read.js';
 import { PROCESS_TREE_KIND } from './tree-kind.js';
+
+export type { GroupRoot, ProcEntry, Roots } from './descendants.js';
+export { indexTable, selectDescendants, type TableIndex } from './descendants.js';
 
 /** The environment variable that marks every descendant of a supervised child: `PROCVISOR_OWNER`. */
 export const OWNER_ENV = 'PROCVISOR_OWNER';
-
-/** One row of the process table. */
-export interface ProcEntry {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgid: number;
-  /** Start time in clock ticks since boot (`/proc/<pid>/stat` field 22); null where unknown. */
-  readonly start: number | null;
-  /** A zombie: dead, waiting to be reaped. It cannot be killed and counts as gone. */
-  readonly zombie: boolean;
-  /** The entries of its {@link OWNER_ENV} (comma-separated when nested); empty when absent or unreadable. */
-  readonly tags: readonly string[];
-}
-
-/** A process group we created: its leader's pid and start time, to tell it from a later group with the same number. */
-export interface GroupRoot {
-  readonly pgid: number;
-  readonly start: number | null;
-}
-
-/** What makes a process ours. */
-export interface Roots {
-  /** Process groups created for our children. */
-  readonly groups?: Iterable<GroupRoot>;
-  /**
-   * Tag selectors: a process whose tag equals one of them or starts with it followed by `/` is ours.
-   * Tags are hierarchical (`host/supervisor/child`), so a host selector matches all of its supervisors.
-   */
-  readonly tags?: readonly string[];
-  /** Never touch these pids (the host itself, the watchdog). */
-  readonly exclude?: Iterable<number>;
-}
 
 const HAS_PROC = PROCESS_TREE_KIND === 'proc';
 
@@ -66,7 +40,7 @@ const HAS_PROC = PROCESS_TREE_KIND === 'proc';
 export function startTimeOf(pid: number): number | null {
   if (!HAS_PROC) return null;
   try {
-    return parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.start ?? null;
+    return parseStat(readProcText(`/proc/${pid}/stat`))?.start ?? null;
   } catch {
     return null;
   }
@@ -97,7 +71,7 @@ function parseStat(stat: string): StatFields | null {
 function readTags(pid: number): string[] {
   let environ: string;
   try {
-    environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    environ = readProcText(`/proc/${pid}/environ`);
   } catch {
     return []; // gone, or not ours to read (another user's process)
   }
@@ -138,7 +112,7 @@ function readProc(withTags: boolean): ProcEntry[] {
     const pid = Number(name);
     let fields: StatFields | null;
     try {
-      fields = parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+      fields = parseStat(readProcText(`/proc/${pid}/stat`));
     } catch {
       continue; // exited meanwhile
     }
@@ -182,58 +156,6 @@ function parsePs(text: string): ProcEntry[] {
       zombie: (state ?? '').startsWith('Z'),
       tags: [],
     });
-  }
-  return out;
-}
-
-function tagMatches(tags: readonly string[], selectors: readonly string[]): boolean {
-  for (const t of tags) {
-    for (const s of selectors) if (t === s || t.startsWith(`${s}/`)) return true;
-  }
-  return false;
-}
-
-/**
- * The live (non-zombie) processes of `table` that are ours by group, tag or parentage, in no particular
- * order. A group counts only while its number still belongs to us: its leader is gone (the number stays
- * allocated while members live), or is the very process we started (same start time).
- */
-export function selectDescendants(table: readonly ProcEntry[], roots: Roots): ProcEntry[] {
-  const exclude = new Set<number>(roots.exclude ?? []);
-  exclude.add(process.pid);
-  const byPid = new Map(table.map((e) => [e.pid, e]));
-  const groups = new Set<number>();
-  for (const g of roots.groups ?? []) {
-    const leader = byPid.get(g.pgid);
-    if (!leader || g.start === null || leader.start === g.start) groups.add(g.pgid);
-  }
-  const tags = roots.tags ?? [];
-  const mine = new Set<number>();
-  for (const e of table) {
-    if (e.pid <= 1 || exclude.has(e.pid)) continue;
-    if (groups.has(e.pgid) || (tags.length > 0 && tagMatches(e.tags, tags))) mine.add(e.pid);
-  }
-  // Parentage, to a fixed point: children of ours are ours (zombie parents included, which costs nothing:
-  // the kernel reparents a process's children when it exits, so a zombie has none).
-  const children = new Map<number, number[]>();
-  for (const e of table) {
-    const list = children.get(e.ppid);
-    if (list) list.push(e.pid);
-    else children.set(e.ppid, [e.pid]);
-  }
-  const stack = [...mine];
-  for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
-    for (const c of children.get(pid) ?? []) {
-      if (c > 1 && !exclude.has(c) && !mine.has(c)) {
-        mine.add(c);
-        stack.push(c);
-      }
-    }
-  }
-  const out: ProcEntry[] = [];
-  for (const pid of mine) {
-    const e = byPid.get(pid);
-    if (e && !e.zombie) out.push(e);
   }
   return out;
 }

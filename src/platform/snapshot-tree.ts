@@ -4,20 +4,24 @@
  * @module
  */
 import {
+  indexTable,
   readProcessTable,
   selectDescendants,
   sendSignal,
   terminateTree,
-  type ProcEntry,
+  type TableIndex,
 } from './kill-tree.js';
 import type { ProcessTree } from './process-tree.js';
 import { PROCESS_TREE_KIND } from './tree-kind.js';
 
-/** One process-table snapshot per turn of the event loop: a group stop signals many children at once. */
-let snapshot: ProcEntry[] | null = null;
-function currentTable(): ProcEntry[] {
+/**
+ * One process-table snapshot per turn of the event loop, indexed: a group stop signals many children at
+ * once, and each looks up its own descendants in it.
+ */
+let snapshot: TableIndex | null = null;
+function currentTable(): TableIndex {
   if (!snapshot) {
-    snapshot = readProcessTable({ tags: true });
+    snapshot = indexTable(readProcessTable({ tags: true }));
     setImmediate(() => (snapshot = null)).unref();
   }
   return snapshot;
