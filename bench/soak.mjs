@@ -66,8 +66,10 @@ const { Supervisor } = await import('../dist/index.js');
 // ---- the programs ------------------------------------------------------------------------------------------
 
 // POSIX sh (dash): a burst of one-byte writes, a banner, a second of work, then a crash with a short trace
-// on stderr. About 400 bytes per channel and start, so that the 8 KiB of recent output each process keeps
-// is full well before the 30 s mark: what grows after it is not a buffer filling up to its bound.
+// on stderr. About 1 KiB on stdout and 800 bytes on stderr per start, so that the 8 KiB of recent output
+// each process keeps is full after about ten starts (some 12 s), well before the 30 s mark: what grows after
+// it is not a buffer filling up to its bound. (With 400 bytes a channel took some 25 s to fill, and its
+// last block could come after the mark.)
 const trace = [
   'Error: connection to the database lost',
   '    at Pool.acquire (/srv/app/node_modules/pg-pool/index.js:45:11)',
@@ -83,7 +85,13 @@ const script = [
   'echo "$SUPERVISOR_PROCESS_NAME: loaded 1284 routes, 37 migrations applied, schema version 2024.11.3"',
   'echo "$SUPERVISOR_PROCESS_NAME: metrics on 127.0.0.1:9100, health checks every 5 s, log level info"',
   'echo "$SUPERVISOR_PROCESS_NAME: listening on /run/app/$SUPERVISOR_PROCESS_NAME.sock, ready for work"',
+  'for n in 1 2 3 4 5 6 7; do',
+  '  echo "$SUPERVISOR_PROCESS_NAME: worker $n of 7 ready, queue /srv/app/var/queue/$n, prefetch 64, ack timeout 30 s"',
+  'done',
   'printf "%s: warming up the connection pool (8 connections)\\n" "$SUPERVISOR_PROCESS_NAME" >&2',
+  'for n in 1 2 3 4 5 6; do',
+  '  printf "%s: pool connection %s of 6 opened to db.internal:5432 in 12 ms\\n" "$SUPERVISOR_PROCESS_NAME" $n >&2',
+  'done',
   'sleep 1',
   `printf '%s\\n' ${trace.map((l) => `'${l}'`).join(' ')} >&2`,
   'exit 1',
