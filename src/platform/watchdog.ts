@@ -22,6 +22,24 @@ function scriptPath(): string | null {
   return null;
 }
 
+/**
+ * Where a POSIX shell is, to hold the watchdog's Node process back until the run that started it is over
+ * (see {@link HOLD}); without one the watchdog starts at once.
+ */
+const SHELL = '/bin/sh';
+
+/**
+ * The watchdog starts as a shell that waits for one line, then becomes the Node process (`exec`: the same
+ * pid, the same stdin). The first child of a burst starts the watchdog, and a Node process needs some 60 to
+ * 150 ms of CPU to boot: booting beside the burst it took the core the children exec on (the fork waits
+ * for the exec), and starting 200 children took 10 to 20% longer. The host writes `go` once the run that
+ * started the watchdog is over (on the next check phase of the event loop), with every line queued
+ * meanwhile. If the host dies first, `read` sees the end of the pipe and Node starts all the same, finds
+ * the end of its input, and sweeps by owner tag: as a watchdog started at once would, having been told
+ * nothing yet either (lines go out at the end of the run that queued them).
+ */
+const HOLD = 'read -r go; exec "$0" "$@"';
+
 /** The host's watchdog: reference-counted by the supervisors that use it. */
 export class Watchdog {
   readonly #hostTag: string;
@@ -34,6 +52,9 @@ export class Watchdog {
   /** A flush is due at the end of this synchronous run, or at the end of this turn. */
   #soon = false;
   #later: NodeJS.Immediate | undefined;
+  /** The watchdog waits for `go` (see {@link HOLD}): nothing is written before it. */
+  #holding = false;
+  #go: NodeJS.Immediate | undefined;
 
   constructor(hostTag: string) {
     this.#hostTag = hostTag;
@@ -61,7 +82,8 @@ export class Watchdog {
     this.#queued = '';
     if (this.#later) clearImmediate(this.#later);
     this.#later = undefined;
-    if (child?.stdin && !child.stdin.destroyed) child.stdin.end(`${text}bye\n`);
+    const go = this.#release();
+    if (child?.stdin && !child.stdin.destroyed) child.stdin.end(`${go}${text}bye\n`);
   }
 
   /** Tells the watchdog about a new process group, starting the watchdog if needed. */
@@ -95,10 +117,21 @@ export class Watchdog {
     }
   }
 
+  /** Ends the hold: the `go` line to put first in what is written next, or '' when not holding. */
+  #release(): string {
+    if (this.#go) clearImmediate(this.#go);
+    this.#go = undefined;
+    const go = this.#holding ? 'go\n' : '';
+    this.#holding = false;
+    return go;
+  }
+
   #flush(): void {
     this.#soon = false;
     if (this.#later) clearImmediate(this.#later);
     this.#later = undefined;
+    // Held: everything queued goes out after the go line.
+    if (this.#holding) return;
     const text = this.#queued;
     this.#queued = '';
     const stdin = this.#child?.stdin;
@@ -111,36 +144,47 @@ export class Watchdog {
       this.#warn('the watchdog script is missing: children will outlive a host killed with SIGKILL');
       return;
     }
+    const argv = ['--max-old-space-size=16', script, String(process.pid), this.#hostTag];
+    const hold = existsSync(SHELL);
     const env = { ...process.env };
     // The host's NODE_OPTIONS may ask for an inspector port or a loader; the watchdog needs neither.
     delete env.NODE_OPTIONS;
     let child: ChildProcess;
     try {
-      child = spawn(
-        process.execPath,
-        ['--max-old-space-size=16', script, String(process.pid), this.#hostTag],
-        {
-          // Its own session: signals for the host's process group or terminal (^C) do not reach it, and it
-          // outlives the host.
-          detached: true,
-          stdio: ['pipe', 'ignore', 'ignore'],
-          cwd: '/',
-          env,
-          windowsHide: true,
-        },
-      );
+      child = spawn(hold ? SHELL : process.execPath, hold ? ['-c', HOLD, process.execPath, ...argv] : argv, {
+        // Its own session: signals for the host's process group or terminal (^C) do not reach it, and it
+        // outlives the host.
+        detached: true,
+        stdio: ['pipe', 'ignore', 'ignore'],
+        cwd: '/',
+        env,
+        windowsHide: true,
+      });
     } catch (err) {
       this.#warn(`could not start the watchdog: ${(err as Error).message}`);
       return;
     }
     this.#child = child;
+    if (hold) {
+      this.#holding = true;
+      this.#go = setImmediate(() => {
+        this.#go = undefined;
+        this.#queued = this.#release() + this.#queued;
+        this.#flush();
+      });
+    }
+    const gone = () => {
+      if (this.#child !== child) return;
+      this.#child = null;
+      this.#release();
+    };
     child.on('error', (err) => {
-      if (this.#child === child) this.#child = null;
+      gone();
       this.#warn(`could not start the watchdog: ${err.message}`);
     });
     child.on('exit', () => {
       // Killed by someone: the next tracked group starts a new one, told about every group again.
-      if (this.#child === child) this.#child = null;
+      gone();
     });
     child.stdin?.on('error', () => {});
     // Neither the watchdog nor its pipe may keep the host's event loop alive.
