@@ -40,7 +40,6 @@ export interface Roots {
 
 /** A snapshot with its lookups: by pid, by parent, by process group, by tag (built on the first tag query). */
 export interface TableIndex {
-  readonly table: readonly ProcEntry[];
   readonly byPid: ReadonlyMap<number, ProcEntry>;
   readonly children: ReadonlyMap<number, readonly ProcEntry[]>;
   readonly byGroup: ReadonlyMap<number, readonly ProcEntry[]>;
@@ -66,7 +65,6 @@ export function indexTable(table: readonly ProcEntry[]): TableIndex {
   }
   let byTag: Map<string, ProcEntry[]> | null = null;
   return {
-    table,
     byPid,
     children,
     byGroup,
