@@ -27,6 +27,8 @@ function scriptPath(): string | null {
  * (see {@link HOLD}); without one the watchdog starts at once.
  */
 const SHELL = '/bin/sh';
+/** Whether {@link SHELL} exists, looked at once. */
+let shellExists: boolean | undefined;
 
 /**
  * The watchdog starts as a shell that waits for one line, then becomes the Node process (`exec`: the same
@@ -145,7 +147,7 @@ export class Watchdog {
       return;
     }
     const argv = ['--max-old-space-size=16', script, String(process.pid), this.#hostTag];
-    const hold = existsSync(SHELL);
+    const hold = (shellExists ??= existsSync(SHELL));
     const env = { ...process.env };
     // The host's NODE_OPTIONS may ask for an inspector port or a loader; the watchdog needs neither.
     delete env.NODE_OPTIONS;
