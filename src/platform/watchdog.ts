@@ -34,11 +34,12 @@ let shellExists: boolean | undefined;
  * The watchdog starts as a shell that waits for one line, then becomes the Node process (`exec`: the same
  * pid, the same stdin). The first child of a burst starts the watchdog, and a Node process needs some 60 to
  * 150 ms of CPU to boot: booting beside the burst it took the core the children exec on (the fork waits
- * for the exec), and starting 200 children took 10 to 20% longer. The host writes `go` once the run that
- * started the watchdog is over (on the next check phase of the event loop), with every line queued
- * meanwhile. If the host dies first, `read` sees the end of the pipe and Node starts all the same, finds
- * the end of its input, and sweeps by owner tag: as a watchdog started at once would, having been told
- * nothing yet either (lines go out at the end of the run that queued them).
+ * for the exec), and starting 200 children took 10 to 20% longer. The `go` line goes first in the first
+ * write, which comes when every write did before: at the end of the synchronous run that queued the first
+ * group, by when the burst (the starts of a program, forked in one run) is over. The watchdog is told
+ * nothing later than it was. If the host dies first, `read` sees the end of the pipe and Node starts all
+ * the same, finds the end of its input, and sweeps by owner tag, as a watchdog started at once would have,
+ * having been told nothing yet either.
  */
 const HOLD = 'read -r go; exec "$0" "$@"';
 
@@ -54,9 +55,8 @@ export class Watchdog {
   /** A flush is due at the end of this synchronous run, or at the end of this turn. */
   #soon = false;
   #later: NodeJS.Immediate | undefined;
-  /** The watchdog waits for `go` (see {@link HOLD}): nothing is written before it. */
+  /** The watchdog waits for `go` (see {@link HOLD}): it goes first in the next write. */
   #holding = false;
-  #go: NodeJS.Immediate | undefined;
 
   constructor(hostTag: string) {
     this.#hostTag = hostTag;
@@ -84,7 +84,7 @@ export class Watchdog {
     this.#queued = '';
     if (this.#later) clearImmediate(this.#later);
     this.#later = undefined;
-    const go = this.#release();
+    const go = this.#goLine();
     if (child?.stdin && !child.stdin.destroyed) child.stdin.end(`${go}${text}bye\n`);
   }
 
@@ -119,10 +119,8 @@ export class Watchdog {
     }
   }
 
-  /** Ends the hold: the `go` line to put first in what is written next, or '' when not holding. */
-  #release(): string {
-    if (this.#go) clearImmediate(this.#go);
-    this.#go = undefined;
+  /** Ends the hold: the `go` line to put first in what is written now, or '' when not holding. */
+  #goLine(): string {
     const go = this.#holding ? 'go\n' : '';
     this.#holding = false;
     return go;
@@ -132,9 +130,7 @@ export class Watchdog {
     this.#soon = false;
     if (this.#later) clearImmediate(this.#later);
     this.#later = undefined;
-    // Held: everything queued goes out after the go line.
-    if (this.#holding) return;
-    const text = this.#queued;
+    const text = this.#goLine() + this.#queued;
     this.#queued = '';
     const stdin = this.#child?.stdin;
     if (text && stdin && !stdin.destroyed) stdin.write(text);
@@ -167,18 +163,11 @@ export class Watchdog {
       return;
     }
     this.#child = child;
-    if (hold) {
-      this.#holding = true;
-      this.#go = setImmediate(() => {
-        this.#go = undefined;
-        this.#queued = this.#release() + this.#queued;
-        this.#flush();
-      });
-    }
+    this.#holding = hold;
     const gone = () => {
       if (this.#child !== child) return;
       this.#child = null;
-      this.#release();
+      this.#holding = false;
     };
     child.on('error', (err) => {
       gone();
