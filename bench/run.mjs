@@ -252,7 +252,7 @@ if (want(3)) {
   console.error(`row 3: log throughput, ${P.log.label}`);
   const s = await rounds(
     'log',
-    ['raw', 'procvisor', 'nodePipe', 'nodeFloor', ...sdVariant],
+    ['raw', 'procvisor', 'nodePipe', 'nodeFloor', 'nodeFloorSync', ...sdVariant],
     P.log,
     P.rounds >= 5 ? 5 : P.rounds,
   );
@@ -281,7 +281,10 @@ if (want(3)) {
     diagnostic:
       `plain Node stdout.pipe(rotating-file-stream): ${fmtMs(median(pick(s.nodePipe, 'ms')))}, CPU ${fmtMs(median(pick(s.nodePipe, 'cpu')))}; ` +
       `Node's floor (read the pipe, fs.writev what waits, nothing else): ${fmtMs(median(pick(s.nodeFloor, 'ms')))}, ` +
-      `CPU ${fmtMs(median(pick(s.nodeFloor, 'cpu')))} (procvisor / floor: ${fmtX(medianRatio(pick(s.nodeFloor, 'ms'), pv))} throughput)`,
+      `CPU ${fmtMs(median(pick(s.nodeFloor, 'cpu')))} (procvisor / floor: ${fmtX(medianRatio(pick(s.nodeFloor, 'ms'), pv))} throughput); ` +
+      `synchronous floor (fs.writeSync each chunk on the main thread, as supervisord writes; blocks the loop): ` +
+      `${fmtMs(median(pick(s.nodeFloorSync, 'ms')))}, CPU ${fmtMs(median(pick(s.nodeFloorSync, 'cpu')))} ` +
+      `(that / direct write: ${fmtX(medianRatio(raw, pick(s.nodeFloorSync, 'ms')))} throughput)`,
     samples: s,
   });
 }
@@ -364,7 +367,12 @@ if (want(6)) {
 if (want(7)) {
   const { count } = P.events;
   console.error(`row 7: events, ${count} PROCESS_COMMUNICATION_STDOUT`);
-  const s = await rounds('events', ['inprocess', 'listener', ...sdVariant], { count }, P.events.rounds);
+  const s = await rounds(
+    'events',
+    ['inprocess', 'listener', ...sdVariant, 'listenerOneCpu', ...(haveSd ? ['supervisordOneCpu'] : [])],
+    { count },
+    P.events.rounds,
+  );
   const skipped = s.listener.find((x) => x?.skipped)?.skipped;
   row({
     id: '7',
@@ -390,7 +398,10 @@ if (want(7)) {
     vsSupervisord: haveSd && !skipped ? vsText(medianRatio(lv, sd)) : '—',
     target: '≥ 1.2× supervisord',
     met: haveSd && !skipped ? verdict(medianRatio(lv, sd) == null ? null : medianRatio(lv, sd) >= 1.2) : '—',
-    diagnostic: `CPU per event of the supervising process (including the producer's output): procvisor ${fmtUs(median(pick(s.listener, 'cpuPerEvent')))}, supervisord ${fmtUs(median(pick(s.supervisord, 'cpuPerEvent')))}`,
+    diagnostic:
+      `CPU per event of the supervising process (including the producer's output): procvisor ${fmtUs(median(pick(s.listener, 'cpuPerEvent')))}, supervisord ${fmtUs(median(pick(s.supervisord, 'cpuPerEvent')))}; ` +
+      `every process on one CPU (taskset -c 0: no round trip waits for another CPU to wake): procvisor ${fmtRate(median(pick(s.listenerOneCpu, 'perSec')), 'ev/s')}, ` +
+      `supervisord ${fmtRate(median(pick(s.supervisordOneCpu, 'perSec')), 'ev/s')} (${fmtX(medianRatio(pick(s.listenerOneCpu, 'perSec'), pick(s.supervisordOneCpu, 'perSec')))})`,
   });
 }
 

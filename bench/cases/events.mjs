@@ -1,5 +1,6 @@
 // Row 7: PROCESS_COMMUNICATION_STDOUT events (capture mode: one event per block, whatever the chunking) per
 // second, to an in-process listener and to an event listener process.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,4 +141,29 @@ export async function supervisord({ count }) {
   } finally {
     await sd.stop();
   }
+}
+
+/**
+ * Pins this worker, every thread of it, to CPU 0; the host, the listener, the producer (and supervisord)
+ * started afterwards inherit it. False when taskset (util-linux) is missing or refused.
+ */
+function pinToOneCpu() {
+  try {
+    execFileSync('taskset', ['-a', '-c', '-p', '0', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Diagnostic: `listener` with every process on one CPU, so that no round trip waits for another to wake. */
+export async function listenerOneCpu(params, procvisor) {
+  if (!pinToOneCpu()) return { skipped: 'taskset is not available' };
+  return listener(params, procvisor);
+}
+
+/** Diagnostic: `supervisord` with every process on one CPU. */
+export async function supervisordOneCpu(params) {
+  if (!pinToOneCpu()) return { skipped: 'taskset is not available' };
+  return supervisord(params);
 }

@@ -115,6 +115,34 @@ export async function nodeFloor({ bytes }) {
   }
 }
 
+/**
+ * Diagnostic, not a target: a Node host that writes each chunk with `fs.writeSync` on its main thread as it
+ * is read, the way supervisord's loop writes, with no thread-pool hop. It blocks the event loop on every
+ * write (a host supervising anything else could not do this), so it bounds what any Node host reaches here.
+ */
+export async function nodeFloorSync({ bytes }) {
+  const { openSync, closeSync, writeSync } = await import('node:fs');
+  const dir = tempDir();
+  try {
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    const fd = openSync(join(dir, 'w.log'), 'a');
+    const c = spawn('/bin/sh', ['-c', producer(bytes)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise((resolve, reject) => {
+      c.stdout.on('data', (chunk) => {
+        for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
+      });
+      c.stdout.once('end', resolve);
+      c.once('error', reject);
+    });
+    closeSync(fd);
+    await untilBytes(dir, 'w.log', bytes);
+    return { ms: now() - t0, cpu: cpuMs(c0) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Supervised with stdoutLogfile and stdoutLogfileMaxbytes: time from start() to the last byte in the files. */
 export async function procvisor({ bytes, maxbytes }, { Supervisor }) {
   const dir = tempDir();
