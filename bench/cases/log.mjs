@@ -69,44 +69,18 @@ export async function nodePipe({ bytes, maxbytes }) {
 }
 
 /**
- * Diagnostic, not a target: the least a Node host can do with the child's output, to show Node's own floor.
- * The pipe is read as Node reads it, and whatever waits behind a write goes out in one `fs.writev`: no
- * rotation, no events, nothing else.
+ * A Node host reading the producer's stdout and writing it to one file with `drain(stdout, fd)`, which
+ * resolves once every byte is written: time and host CPU until the file holds them all.
  */
-export async function nodeFloor({ bytes }) {
-  const { openSync, closeSync, writev } = await import('node:fs');
+async function nodeWriter(bytes, drain) {
+  const { openSync, closeSync } = await import('node:fs');
   const dir = tempDir();
   try {
     const c0 = process.cpuUsage();
     const t0 = now();
     const fd = openSync(join(dir, 'w.log'), 'a');
     const c = spawn('/bin/sh', ['-c', producer(bytes)], { stdio: ['ignore', 'pipe', 'ignore'] });
-    await new Promise((resolve, reject) => {
-      let queue = [];
-      let writing = false;
-      let ended = false;
-      const flush = () => {
-        if (writing) return;
-        if (queue.length === 0) return ended && resolve();
-        const batch = queue;
-        queue = [];
-        writing = true;
-        writev(fd, batch, (err) => {
-          writing = false;
-          if (err) reject(err);
-          else flush();
-        });
-      };
-      c.stdout.on('data', (chunk) => {
-        queue.push(chunk);
-        flush();
-      });
-      c.stdout.once('end', () => {
-        ended = true;
-        flush();
-      });
-      c.once('error', reject);
-    });
+    await Promise.race([drain(c.stdout, fd), new Promise((_, reject) => c.once('error', reject))]);
     closeSync(fd);
     await untilBytes(dir, 'w.log', bytes);
     return { ms: now() - t0, cpu: cpuMs(c0) };
@@ -116,31 +90,60 @@ export async function nodeFloor({ bytes }) {
 }
 
 /**
+ * Diagnostic, not a target: the least a Node host can do with the child's output, to show Node's own floor.
+ * The pipe is read as Node reads it, and whatever waits behind a write goes out in one `fs.writev`: no
+ * rotation, no events, nothing else.
+ */
+export async function nodeFloor({ bytes }) {
+  const { writev } = await import('node:fs');
+  return nodeWriter(
+    bytes,
+    (stdout, fd) =>
+      new Promise((resolve, reject) => {
+        let queue = [];
+        let writing = false;
+        let ended = false;
+        const flush = () => {
+          if (writing) return;
+          if (queue.length === 0) return ended && resolve();
+          const batch = queue;
+          queue = [];
+          writing = true;
+          writev(fd, batch, (err) => {
+            writing = false;
+            if (err) reject(err);
+            else flush();
+          });
+        };
+        stdout.on('data', (chunk) => {
+          queue.push(chunk);
+          flush();
+        });
+        stdout.once('end', () => {
+          ended = true;
+          flush();
+        });
+      }),
+  );
+}
+
+/**
  * Diagnostic, not a target: a Node host that writes each chunk with `fs.writeSync` on its main thread as it
  * is read, the way supervisord's loop writes, with no thread-pool hop. It blocks the event loop on every
  * write (a host supervising anything else could not do this), so it bounds what any Node host reaches here.
  */
 export async function nodeFloorSync({ bytes }) {
-  const { openSync, closeSync, writeSync } = await import('node:fs');
-  const dir = tempDir();
-  try {
-    const c0 = process.cpuUsage();
-    const t0 = now();
-    const fd = openSync(join(dir, 'w.log'), 'a');
-    const c = spawn('/bin/sh', ['-c', producer(bytes)], { stdio: ['ignore', 'pipe', 'ignore'] });
-    await new Promise((resolve, reject) => {
-      c.stdout.on('data', (chunk) => {
-        for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
-      });
-      c.stdout.once('end', resolve);
-      c.once('error', reject);
-    });
-    closeSync(fd);
-    await untilBytes(dir, 'w.log', bytes);
-    return { ms: now() - t0, cpu: cpuMs(c0) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { writeSync } = await import('node:fs');
+  return nodeWriter(
+    bytes,
+    (stdout, fd) =>
+      new Promise((resolve) => {
+        stdout.on('data', (chunk) => {
+          for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
+        });
+        stdout.once('end', resolve);
+      }),
+  );
 }
 
 /** Supervised with stdoutLogfile and stdoutLogfileMaxbytes: time from start() to the last byte in the files. */
