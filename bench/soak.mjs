@@ -1,7 +1,7 @@
 // `npm run soak`: a crash loop held for minutes. 200 programs that each run about a second, write a burst of
 // one-byte writes and a few lines to their log files, and exit with status 1, restarted every time
-// (autorestart 'unexpected'). Every 10 s: a full GC, then the heap, RSS, event-loop delay, open descriptors,
-// zombies and the count of starts. At the end: shutdown, descriptors against the baseline, a table and a
+// (autorestart 'unexpected'). Every 10 s: the RSS as the process runs, then a full GC, the heap and the RSS
+// after it, the event-loop delay, open descriptors, zombies and the count of starts. At the end: shutdown, descriptors against the baseline, a table and a
 // verdict per goal (exit status 1 when one is missed). See docs/performance.md, "Soak".
 //
 //   node --expose-gc bench/soak.mjs [--seconds 120] [--programs 200] [--interval 10] [--out results.json]
@@ -241,6 +241,10 @@ async function main() {
   const sample = (t) =>
     unmeasured(histograms, () => {
       const s0 = now();
+      // The RSS as the process runs, before this sample's own collections: those free a varying share of
+      // the C heap (3 to 10 MiB at 200 programs), which is the measurement's doing, not the loop's.
+      const running = rssParts();
+      const rss = process.memoryUsage.rss();
       collect();
       const mem = process.memoryUsage();
       const parts = rssParts();
@@ -261,10 +265,14 @@ async function main() {
         restartsPerSec: (counts.starts - lastStarts) / (t - lastT),
         heapUsed: mem.heapUsed,
         heapTotal: mem.heapTotal,
-        rss: mem.rss,
+        rss,
+        rssAnon: running.rssAnon,
+        rssAfterGc: mem.rss,
+        rssAnonAfterGc: parts.rssAnon,
+        rssFile: parts.rssFile,
+        rssShmem: parts.rssShmem,
         external: mem.external,
         arrayBuffers: mem.arrayBuffers,
-        ...parts,
         spaces,
         loopP99: ms(window.percentile(99)),
         loopMax: ms(window.max),
@@ -379,7 +387,7 @@ function verdicts(r) {
   const goals = [];
   for (const [key, label] of [
     ['heapUsed', 'heap after GC'],
-    ['rss', 'RSS'],
+    ['rss', 'RSS as the process runs'],
   ]) {
     const d = drift(r.samples, key);
     goals.push({
@@ -426,6 +434,8 @@ const COLS = [
   ['vs 30 s', 8],
   ['RSS MiB', 8],
   ['vs 30 s', 8],
+  ['RSS/GC', 7],
+  ['vs 30 s', 8],
   ['p99 ms', 7],
   ['max ms', 7],
   ['fds', 5],
@@ -455,6 +465,8 @@ function printRow(row, samples) {
     rel('heapUsed'),
     (row.rss / MiB).toFixed(1),
     rel('rss'),
+    (row.rssAfterGc / MiB).toFixed(1),
+    rel('rssAfterGc'),
     row.loopP99.toFixed(1),
     row.loopMax.toFixed(1),
     row.fds,
@@ -496,6 +508,13 @@ function report(r) {
   for (const g of r.goals) {
     const mark = g.met === true ? 'met' : g.met === false ? 'MISSED' : 'not evaluated';
     console.log(`  ${mark.padEnd(13)} ${g.goal}: ${g.value}`);
+  }
+  const gc = drift(r.samples, 'rssAfterGc');
+  if (gc) {
+    console.log(
+      `  ${'(no goal)'.padEnd(13)} RSS right after the sample's two gc() calls: worst ${pct(gc.worst)}, ` +
+        `end ${pct(gc.end)} (from ${mib(gc.base)}); it moves with what those collections hand back`,
+    );
   }
 }
 
