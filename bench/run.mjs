@@ -252,7 +252,7 @@ if (want(3)) {
   console.error(`row 3: log throughput, ${P.log.label}`);
   const s = await rounds(
     'log',
-    ['raw', 'procvisor', 'nodePipe', 'nodeFloor', 'nodeFloorSync', ...sdVariant],
+    ['raw', 'procvisor', 'nodePipe', 'nodeFloor', 'nodeFloorSync', 'nodeRead', ...sdVariant],
     P.log,
     P.rounds >= 5 ? 5 : P.rounds,
   );
@@ -284,7 +284,10 @@ if (want(3)) {
       `CPU ${fmtMs(median(pick(s.nodeFloor, 'cpu')))} (procvisor / floor: ${fmtX(medianRatio(pick(s.nodeFloor, 'ms'), pv))} throughput); ` +
       `synchronous floor (fs.writeSync each chunk on the main thread, as supervisord writes; blocks the loop): ` +
       `${fmtMs(median(pick(s.nodeFloorSync, 'ms')))}, CPU ${fmtMs(median(pick(s.nodeFloorSync, 'cpu')))} ` +
-      `(that / direct write: ${fmtX(medianRatio(raw, pick(s.nodeFloorSync, 'ms')))} throughput)`,
+      `(that / direct write: ${fmtX(medianRatio(raw, pick(s.nodeFloorSync, 'ms')))} throughput); ` +
+      `reading alone (the output read and dropped, no file): ${fmtMs(median(pick(s.nodeRead, 'ms')))}, ` +
+      `CPU ${fmtMs(median(pick(s.nodeRead, 'cpu')))} ` +
+      `(that / direct write: ${fmtX(medianRatio(raw, pick(s.nodeRead, 'ms')))} throughput)`,
     samples: s,
   });
 }

@@ -146,6 +146,24 @@ export async function nodeFloorSync({ bytes }) {
   );
 }
 
+/**
+ * Diagnostic, not a target: a Node host that reads the producer's stdout and throws every chunk away, no
+ * file at all. Reading alone is then all it pays for: a ceiling on any Node host's log throughput.
+ */
+export async function nodeRead({ bytes }) {
+  const c0 = process.cpuUsage();
+  const t0 = now();
+  const c = spawn('/bin/sh', ['-c', producer(bytes)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let read = 0;
+  c.stdout.on('data', (chunk) => (read += chunk.length));
+  await new Promise((resolve, reject) => {
+    c.once('error', reject);
+    c.stdout.once('end', resolve);
+  });
+  if (read !== bytes) throw new Error(`${read} bytes read, expected ${bytes}`);
+  return { ms: now() - t0, cpu: cpuMs(c0) };
+}
+
 /** Supervised with stdoutLogfile and stdoutLogfileMaxbytes: time from start() to the last byte in the files. */
 export async function procvisor({ bytes, maxbytes }, { Supervisor }) {
   const dir = tempDir();
