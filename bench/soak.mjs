@@ -1,8 +1,9 @@
 // `npm run soak`: a crash loop held for minutes. 200 programs that each run about a second, write a burst of
 // one-byte writes and a few lines to their log files, and exit with status 1, restarted every time
 // (autorestart 'unexpected'). Every 10 s: the RSS as the process runs, then a full GC, the heap and the RSS
-// after it, the event-loop delay, open descriptors, zombies and the count of starts. At the end: shutdown, descriptors against the baseline, a table and a
-// verdict per goal (exit status 1 when one is missed). See docs/performance.md, "Soak".
+// after it, the event-loop delay, open descriptors, zombies and the count of starts. At the end: shutdown,
+// descriptors against the baseline, a table and a verdict per goal (exit status 1 when one is missed). See
+// docs/performance.md, "Soak".
 //
 //   node --expose-gc bench/soak.mjs [--seconds 120] [--programs 200] [--interval 10] [--out results.json]
 //                                   [--raw 30]
