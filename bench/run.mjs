@@ -261,6 +261,9 @@ if (want(3)) {
   const sd = pick(s.supervisord, 'ms');
   const ratio = medianRatio(raw, pv); // throughput ratio
   const vsSd = haveSd ? medianRatio(sd, pv) : null;
+  /** A diagnostic variant's median time and host CPU, and its throughput against the direct write. */
+  const timeAndCpu = (v) => `${fmtMs(median(pick(s[v], 'ms')))}, CPU ${fmtMs(median(pick(s[v], 'cpu')))}`;
+  const vsDirect = (v) => fmtX(medianRatio(raw, pick(s[v], 'ms')));
   row({
     id: '3',
     what: `log ${P.log.label}, until on disk`,
@@ -279,15 +282,13 @@ if (want(3)) {
     ),
     cpu: cpuCells(s, 'cpu', (v) => fmtMs(v == null ? null : v)),
     diagnostic:
-      `plain Node stdout.pipe(rotating-file-stream): ${fmtMs(median(pick(s.nodePipe, 'ms')))}, CPU ${fmtMs(median(pick(s.nodePipe, 'cpu')))}; ` +
-      `Node's floor (read the pipe, fs.writev what waits, nothing else): ${fmtMs(median(pick(s.nodeFloor, 'ms')))}, ` +
-      `CPU ${fmtMs(median(pick(s.nodeFloor, 'cpu')))} (procvisor / floor: ${fmtX(medianRatio(pick(s.nodeFloor, 'ms'), pv))} throughput); ` +
+      `plain Node stdout.pipe(rotating-file-stream): ${timeAndCpu('nodePipe')}; ` +
+      `Node's floor (read the pipe, fs.writev what waits, nothing else): ${timeAndCpu('nodeFloor')} ` +
+      `(procvisor / floor: ${fmtX(medianRatio(pick(s.nodeFloor, 'ms'), pv))} throughput); ` +
       `synchronous floor (fs.writeSync each chunk on the main thread, as supervisord writes; blocks the loop): ` +
-      `${fmtMs(median(pick(s.nodeFloorSync, 'ms')))}, CPU ${fmtMs(median(pick(s.nodeFloorSync, 'cpu')))} ` +
-      `(that / direct write: ${fmtX(medianRatio(raw, pick(s.nodeFloorSync, 'ms')))} throughput); ` +
-      `reading alone (the output read and dropped, no file): ${fmtMs(median(pick(s.nodeRead, 'ms')))}, ` +
-      `CPU ${fmtMs(median(pick(s.nodeRead, 'cpu')))} ` +
-      `(that / direct write: ${fmtX(medianRatio(raw, pick(s.nodeRead, 'ms')))} throughput)`,
+      `${timeAndCpu('nodeFloorSync')} (that / direct write: ${vsDirect('nodeFloorSync')} throughput); ` +
+      `reading alone (the output read and dropped, no file): ${timeAndCpu('nodeRead')} ` +
+      `(that / direct write: ${vsDirect('nodeRead')} throughput)`,
     samples: s,
   });
 }
