@@ -252,7 +252,17 @@ if (want(3)) {
   console.error(`row 3: log throughput, ${P.log.label}`);
   const s = await rounds(
     'log',
-    ['raw', 'procvisor', 'nodePipe', 'nodeFloor', 'nodeFloorSync', 'nodeRead', ...sdVariant],
+    [
+      'raw',
+      'procvisor',
+      'nodePipe',
+      'nodeFloor',
+      'nodeFloorFifo',
+      'nodeFloorSync',
+      'nodeRead',
+      'nodeReadFifo',
+      ...sdVariant,
+    ],
     P.log,
     P.rounds >= 5 ? 5 : P.rounds,
   );
@@ -285,10 +295,13 @@ if (want(3)) {
       `plain Node stdout.pipe(rotating-file-stream): ${timeAndCpu('nodePipe')}; ` +
       `Node's floor (read the pipe, fs.writev what waits, nothing else): ${timeAndCpu('nodeFloor')} ` +
       `(procvisor / floor: ${fmtX(medianRatio(pick(s.nodeFloor, 'ms'), pv))} throughput); ` +
+      `the same floor through a real pipe (a FIFO) instead of libuv's socketpair: ${timeAndCpu('nodeFloorFifo')} ` +
+      `(that / direct write: ${vsDirect('nodeFloorFifo')} throughput); ` +
       `synchronous floor (fs.writeSync each chunk on the main thread, as supervisord writes; blocks the loop): ` +
       `${timeAndCpu('nodeFloorSync')} (that / direct write: ${vsDirect('nodeFloorSync')} throughput); ` +
       `reading alone (the output read and dropped, no file): ${timeAndCpu('nodeRead')} ` +
-      `(that / direct write: ${vsDirect('nodeRead')} throughput)`,
+      `(that / direct write: ${vsDirect('nodeRead')} throughput); ` +
+      `reading alone through a FIFO: ${timeAndCpu('nodeReadFifo')} (that / direct write: ${vsDirect('nodeReadFifo')} throughput)`,
     samples: s,
   });
 }

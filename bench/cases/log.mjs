@@ -1,6 +1,7 @@
 // Row 3: one child writes `bytes` of 100-byte lines; time until every byte is in the log file(s).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync, writeSync, writev } from 'node:fs';
+import { Socket } from 'node:net';
 import fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,18 +70,46 @@ export async function nodePipe({ bytes, maxbytes }) {
 }
 
 /**
- * A Node host reading the producer's stdout and writing it to one file with `drain(stdout, fd)`, which
- * resolves once every byte is written: time and host CPU until the file holds them all.
+ * The producer's stdout as a Node host reads it. `socket`: `stdio: 'pipe'`, which libuv makes a Unix
+ * socketpair. `fifo`: a real pipe, which Node has no call for: a FIFO made with mkfifo(1) before the clock
+ * starts, both ends opened and its name removed, read through a `net.Socket` as Node reads a piped stdin.
+ * Resolves to the child and its stdout.
  */
-async function nodeWriter(bytes, drain) {
-  const { openSync, closeSync } = await import('node:fs');
+function producerOut(bytes, channel) {
+  if (channel === 'socket') {
+    const c = spawn('/bin/sh', ['-c', producer(bytes)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    return { child: c, stdout: c.stdout };
+  }
+  const { rfd, wfd } = channel;
+  const c = spawn('/bin/sh', ['-c', producer(bytes)], { stdio: ['ignore', wfd, 'ignore'] });
+  closeSync(wfd);
+  return { child: c, stdout: new Socket({ fd: rfd, readable: true, writable: false }) };
+}
+
+/** A FIFO in `dir`, both ends open (read end non-blocking), its name already gone. */
+function fifo(dir) {
+  const path = join(dir, 'out.fifo');
+  execFileSync('mkfifo', [path]);
+  const rfd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const wfd = openSync(path, constants.O_WRONLY);
+  unlinkSync(path);
+  return { rfd, wfd };
+}
+
+/**
+ * A Node host reading the producer's stdout (through `channel`: see {@link producerOut}) and writing it to
+ * one file with `drain(stdout, fd)`, which resolves once every byte is written: time and host CPU until the
+ * file holds them all.
+ */
+async function nodeWriter(bytes, drain, channel = 'socket') {
   const dir = tempDir();
   try {
+    const pipe = channel === 'fifo' ? fifo(dir) : 'socket';
     const c0 = process.cpuUsage();
     const t0 = now();
     const fd = openSync(join(dir, 'w.log'), 'a');
-    const c = spawn('/bin/sh', ['-c', producer(bytes)], { stdio: ['ignore', 'pipe', 'ignore'] });
-    await Promise.race([drain(c.stdout, fd), new Promise((_, reject) => c.once('error', reject))]);
+    const { child, stdout } = producerOut(bytes, pipe);
+    await Promise.race([drain(stdout, fd), new Promise((_, reject) => child.once('error', reject))]);
     closeSync(fd);
     await untilBytes(dir, 'w.log', bytes);
     return { ms: now() - t0, cpu: cpuMs(c0) };
@@ -95,36 +124,44 @@ async function nodeWriter(bytes, drain) {
  * rotation, no events, nothing else.
  */
 export async function nodeFloor({ bytes }) {
-  const { writev } = await import('node:fs');
-  return nodeWriter(
-    bytes,
-    (stdout, fd) =>
-      new Promise((resolve, reject) => {
-        let queue = [];
-        let writing = false;
-        let ended = false;
-        const flush = () => {
-          if (writing) return;
-          if (queue.length === 0) return ended && resolve();
-          const batch = queue;
-          queue = [];
-          writing = true;
-          writev(fd, batch, (err) => {
-            writing = false;
-            if (err) reject(err);
-            else flush();
-          });
-        };
-        stdout.on('data', (chunk) => {
-          queue.push(chunk);
-          flush();
-        });
-        stdout.once('end', () => {
-          ended = true;
-          flush();
-        });
-      }),
-  );
+  return nodeWriter(bytes, writevDrain);
+}
+
+/**
+ * Diagnostic, not a target: {@link nodeFloor} reading a real pipe instead of libuv's socketpair, to show
+ * what the kind of channel costs once the file is written too.
+ */
+export async function nodeFloorFifo({ bytes }) {
+  return nodeWriter(bytes, writevDrain, 'fifo');
+}
+
+/** Writes what `stdout` gives to `fd`, whatever waits behind a write going out in one `fs.writev`. */
+function writevDrain(stdout, fd) {
+  return new Promise((resolve, reject) => {
+    let queue = [];
+    let writing = false;
+    let ended = false;
+    const flush = () => {
+      if (writing) return;
+      if (queue.length === 0) return ended && resolve();
+      const batch = queue;
+      queue = [];
+      writing = true;
+      writev(fd, batch, (err) => {
+        writing = false;
+        if (err) reject(err);
+        else flush();
+      });
+    };
+    stdout.on('data', (chunk) => {
+      queue.push(chunk);
+      flush();
+    });
+    stdout.once('end', () => {
+      ended = true;
+      flush();
+    });
+  });
 }
 
 /**
@@ -133,7 +170,6 @@ export async function nodeFloor({ bytes }) {
  * write (a host supervising anything else could not do this), so it bounds what any Node host reaches here.
  */
 export async function nodeFloorSync({ bytes }) {
-  const { writeSync } = await import('node:fs');
   return nodeWriter(
     bytes,
     (stdout, fd) =>
@@ -151,17 +187,32 @@ export async function nodeFloorSync({ bytes }) {
  * file at all. Reading alone is then all it pays for: a ceiling on any Node host's log throughput.
  */
 export async function nodeRead({ bytes }) {
-  const c0 = process.cpuUsage();
-  const t0 = now();
-  const c = spawn('/bin/sh', ['-c', producer(bytes)], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let read = 0;
-  c.stdout.on('data', (chunk) => (read += chunk.length));
-  await new Promise((resolve, reject) => {
-    c.once('error', reject);
-    c.stdout.once('end', resolve);
-  });
-  if (read !== bytes) throw new Error(`${read} bytes read, expected ${bytes}`);
-  return { ms: now() - t0, cpu: cpuMs(c0) };
+  return readAndDrop(bytes, 'socket');
+}
+
+/** Diagnostic, not a target: {@link nodeRead} through a real pipe (see {@link producerOut}). */
+export async function nodeReadFifo({ bytes }) {
+  return readAndDrop(bytes, 'fifo');
+}
+
+async function readAndDrop(bytes, channel) {
+  const dir = tempDir();
+  try {
+    const pipe = channel === 'fifo' ? fifo(dir) : 'socket';
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    const { child, stdout } = producerOut(bytes, pipe);
+    let read = 0;
+    stdout.on('data', (chunk) => (read += chunk.length));
+    await new Promise((resolve, reject) => {
+      child.once('error', reject);
+      stdout.once('end', resolve);
+    });
+    if (read !== bytes) throw new Error(`${read} bytes read, expected ${bytes}`);
+    return { ms: now() - t0, cpu: cpuMs(c0) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Supervised with stdoutLogfile and stdoutLogfileMaxbytes: time from start() to the last byte in the files. */
