@@ -82,6 +82,24 @@ describe.runIf(process.platform !== 'win32')('createNodeSpawner', () => {
     expect(rec.out.join('')).toBe('hi\n');
   });
 
+  // docs/configuration.md ("How a child is started"): libuv makes a child's piped streams a socketpair
+  // (nodejs/node#21941), so reopening them by name fails where supervisord's pipes allow it. If Node ever
+  // gives pipes, this fails and the docs must change.
+  it.runIf(process.platform === 'linux')(
+    'gives the child sockets for its streams: /dev/stdout cannot be reopened, >&1 works',
+    async () => {
+      const rec = recorder();
+      nodeSpawner.spawn(
+        request(
+          '[ -S /dev/fd/1 ] && echo socket; (echo x > /dev/stdout) 2>/dev/null || echo reopen-fails; echo dup >&1',
+        ),
+        rec.observer,
+      );
+      expect(await rec.exited).toEqual([0, null]);
+      expect(rec.out.join('')).toBe('socket\nreopen-fails\ndup\n');
+    },
+  );
+
   it.runIf(process.getuid?.() === 0 && ['/usr/bin/setpriv', '/bin/setpriv'].some((p) => existsSync(p)))(
     "gives the child the request's groups when it switches user",
     async () => {
